@@ -1,0 +1,47 @@
+"""The pipeline end to end: source files to one :class:`~pipeline.model.Plan`.
+
+extract → split → parse → check; each stage is a module exposing one ``a_to_b``
+function.  ``debug`` receives each stage's intermediate result (``--debug``).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from .check import plan_to_findings
+from .extract import file_to_blocks
+from .lexicon import lexicon_for
+from .model import Block, Coverage, Loose, Plan, count_chars, printed_strings
+from .parse import blocks_to_version
+from .split import blocks_to_split
+
+
+def _loose(blocks: tuple[Block, ...], reason: str | None = None) -> tuple[Loose, ...]:
+    return tuple(Loose(b.lang, b.text, b.loc, reason) for b in blocks)
+
+
+def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], None] | None = None) -> Plan:
+    """Run the whole pipeline over the files of one plan (one file, or one file per language)."""
+    sources, blocks = [], []
+    for index, path in enumerate(paths):
+        source, file_blocks = file_to_blocks(path, index)
+        sources.append(source)
+        blocks.extend(file_blocks)
+    if debug:
+        debug("blocks", blocks)
+    split = blocks_to_split(tuple(blocks))
+    if debug:
+        debug("split", split)
+    versions, unparsed = [], list(_loose(split.between, "between language versions"))
+    for vb in split.versions:
+        version, rest = blocks_to_version(vb, lexicon_for(vb.lang))
+        versions.append(version)
+        unparsed.extend(rest)
+    plan = Plan(name=name, sources=tuple(sources), versions=tuple(versions),
+                front_matter=_loose(split.front), back_matter=_loose(split.back),
+                unparsed=tuple(unparsed), furniture=_loose(split.furniture))
+    source_chars = sum(count_chars(b.text) for b in blocks)
+    accounted = sum(count_chars(s) for s in printed_strings(plan))
+    plan = replace(plan, coverage=Coverage(source_chars, accounted))
+    return replace(plan, findings=plan_to_findings(plan))

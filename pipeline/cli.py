@@ -1,0 +1,145 @@
+"""The ``polyplan`` command: thin commands over :mod:`pipeline.build`.
+
+Exit codes: 0 success; 1 findings at or above ``--fail-on`` (only when given);
+2 usage error; 3 one or more inputs could not be processed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import regex
+
+from . import __version__
+from .build import paths_to_plan
+from .check import SEVERITIES
+from .export import plan_to_files, write_atomic
+from .extract import ExtractError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line on stderr, exit 2
+        self.exit(EXIT_USAGE, f"polyplan: error: {message}\n")
+
+
+def safe_name(raw: str) -> str:
+    """An output folder name that cannot leave ``--out``.
+
+    >>> safe_name("../../etc/passwd")
+    'etc_passwd'
+    >>> safe_name("nap-2020-2022.pdf")
+    'nap-2020-2022-pdf'
+    """
+    name = regex.sub(r"[^\w\-]+", "_", raw.replace("\x00", "")).strip("._-")
+    name = regex.sub(r"_?\.\s*", "-", name)
+    if raw.endswith((".pdf", ".docx", ".txt", ".md")) and "." in raw:
+        stem, ext = raw.rsplit(".", 1)
+        name = f"{safe_name(stem)}-{ext.lower()}"
+    if not name or name.lower() in RESERVED:
+        name = f"plan_{name}" if name else "plan"
+    return name
+
+
+def plan_inputs(path: Path) -> tuple[str, list[Path]]:
+    """(output name, files) for one input: a file is one plan; a folder is one plan of its files."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return safe_name(path.resolve().name), files
+    return safe_name(path.name), [path]
+
+
+def _debug_writer(folder: Path):
+    def write(stage: str, value) -> None:
+        data = value.to_dict() if hasattr(value, "to_dict") else [v.to_dict() for v in value]
+        write_atomic(folder / "debug" / f"{stage}.json", json.dumps(data, ensure_ascii=False, indent=1))
+    return write
+
+
+def _extract_one(path: Path, args) -> tuple[int, object]:
+    name, files = plan_inputs(path)
+    if args.name:
+        name = safe_name(args.name)
+    if not files:
+        raise ExtractError("folder holds no files")
+    folder = Path(args.out) / name
+    plan = paths_to_plan(files, name, _debug_writer(folder) if args.debug else None)
+    plan_to_files(plan, folder)
+    return len(plan.findings), plan
+
+
+def cmd_extract(args) -> int:
+    """Extract each INPUT into OUT/<name>/plan.json.
+
+    Example: polyplan extract sources/* --out output
+    """
+    if args.name and len(args.inputs) > 1:
+        raise SystemExit(_usage("--name needs exactly one INPUT"))
+    failed, worst = 0, -1
+    for raw in args.inputs:
+        path = Path(raw)
+        try:
+            if not path.exists():
+                raise ExtractError("no such file or folder")
+            _n, plan = _extract_one(path, args)
+        except ExtractError as exc:
+            failed += 1
+            print(f"polyplan: error: {raw}: {exc}", file=sys.stderr)
+            continue
+        except Exception as exc:  # one bad file never stops a batch
+            failed += 1
+            print(f"polyplan: error: {raw}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                  file=sys.stderr)
+            continue
+        counts = {v.lang: sum(1 for _ in v.activities()) for v in plan.versions}
+        print(f"{raw}: {plan.name}: " + ", ".join(f"{k} {n} activities" for k, n in counts.items())
+              + f"; {len(plan.findings)} findings; coverage {plan.coverage.accounted_chars}/"
+              f"{plan.coverage.source_chars}")
+        for f in plan.findings:
+            worst = max(worst, SEVERITIES.index(f.severity))
+    if failed:
+        return EXIT_FAILED
+    if args.fail_on and worst >= SEVERITIES.index(args.fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _usage(message: str) -> int:
+    print(f"polyplan: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="polyplan", description="Multilingual government plans to structured, cross-checked data.",
+                     epilog="Exit codes: 0 success; 1 findings at or above --fail-on; 2 usage error; "
+                            "3 one or more inputs could not be processed.")
+    parser.add_argument("--version", action="version", version=f"polyplan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ex = sub.add_parser("extract", help="extract plans to structured data",
+                        description=cmd_extract.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("inputs", nargs="+", metavar="INPUT", help="a plan file (PDF, DOCX, text) or a folder of one plan's files")
+    ex.add_argument("--out", required=True, metavar="DIR", help="output folder; results go to DIR/<name>/")
+    ex.add_argument("--name", help="output name (with a single INPUT)")
+    ex.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding has this severity or worse")
+    ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
+    ex.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        print("polyplan: error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

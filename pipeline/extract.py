@@ -1,0 +1,316 @@
+"""Stage 1 — extract: a source file to a sequence of :class:`~pipeline.model.Block`.
+
+* ``.txt``/``.md``: one block per non-empty line; markdown emphasis and list marks
+  (``**``, ``*…*``, ``- 1.**``, ``#``) are removed, ``#`` gives a heading level.
+* ``.docx`` (python-docx): body paragraphs and table cells in document order, heading
+  level from the paragraph style, leading bold runs as the ``bold`` hint, section
+  headers/footers as page furniture.
+* ``.pdf`` (pdfplumber text layer): lines grouped into paragraphs by vertical gaps and
+  font changes; running headers, footers and page numbers (text repeated in the page
+  margins) marked as furniture; heading level from font size.
+
+Unreadable input raises :class:`ExtractError` with a one-line reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+from .model import Block, Location, Source
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+class ExtractError(Exception):
+    """A source that cannot be read; the message is one line naming the reason."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sniff_format(path: Path) -> str:
+    """'pdf', 'docx' or 'text' from the file's first bytes (not its name)."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise ExtractError("empty file")
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if path.suffix.lower() in TEXT_SUFFIXES or b"\x00" not in head:
+        return "text"
+    raise ExtractError("unsupported format (not PDF, DOCX or text)")
+
+
+def file_to_blocks(path: Path, file_index: int = 0) -> tuple[Source, tuple[Block, ...]]:
+    """Read ``path`` into its :class:`Source` record and its blocks in reading order."""
+    path = Path(path)
+    fmt = sniff_format(path)
+    reader = {"text": _text_blocks, "docx": _docx_blocks, "pdf": _pdf_blocks}[fmt]
+    blocks, pages = reader(path, file_index)
+    source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages)
+    return source, tuple(blocks)
+
+
+# --- plain text and markdown -------------------------------------------------------------
+
+_MD_HEADING = regex.compile(r"^(#{1,6})\s+")
+_MD_LIST = regex.compile(r"^\s*(?:[-*+•]\s+)(?=\S)")
+_MD_STRONG = regex.compile(r"\*\*|__")
+_MD_EMPH = regex.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+
+
+def strip_markdown(line: str) -> tuple[str, int]:
+    """Line text without markdown marks, and its ``#`` heading level.
+
+    >>> strip_markdown("- 1.** Консолидировать *усилия*")
+    ('1. Консолидировать усилия', 0)
+    >>> strip_markdown("## Part I")
+    ('Part I', 2)
+    """
+    level = 0
+    m = _MD_HEADING.match(line)
+    if m:
+        level = len(m.group(1))
+        line = line[m.end():]
+    line = _MD_LIST.sub("", line, count=1)
+    line = _MD_STRONG.sub("", line)
+    line = _MD_EMPH.sub(r"\1", line)
+    return line.strip(), level
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a file: UTF-8 (with or without BOM), UTF-16 with BOM, else CP1251."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
+def _text_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
+    text = decode_text(path.read_bytes())
+    blocks = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line, level = strip_markdown(raw.replace("\u00a0", " "))
+        if line:
+            blocks.append(Block(text=line, loc=Location(file=file_index, line=number), heading=level))
+    return blocks, None
+
+
+# --- DOCX ----------------------------------------------------------------------------------
+
+_HEADING_STYLE = regex.compile(r"^(?:Heading|Заголовок|Überschrift|Titre)\s*(\d)", regex.IGNORECASE)
+
+
+def _heading_level(paragraph) -> int:
+    style = paragraph.style
+    name = style.name if style is not None else ""
+    m = _HEADING_STYLE.match(name or "")
+    if m:
+        return int(m.group(1))
+    return 1 if name == "Title" else 0
+
+
+def _leading_bold(paragraph) -> str:
+    out = []
+    for run in paragraph.runs:
+        if not run.text:
+            continue
+        if run.bold or (run.bold is None and run.style is not None and run.style.font.bold):
+            out.append(run.text)
+        else:
+            break
+    return "".join(out).strip()
+
+
+def _docx_paragraph_block(paragraph, loc: Location, page_start: bool) -> Block | None:
+    text = " ".join(paragraph.text.replace("\u00a0", " ").split())
+    if not text:
+        return None
+    return Block(text=text, loc=loc, heading=_heading_level(paragraph),
+                 bold=_leading_bold(paragraph), page_start=page_start)
+
+
+def _breaks_page(paragraph) -> bool:
+    xml = paragraph._p.xml
+    return 'w:type="page"' in xml or "<w:lastRenderedPageBreak" in xml
+
+
+def _docx_table_blocks(table, table_no: int, file_index: int):
+    from docx.text.paragraph import Paragraph
+    seen = set()
+    for r, row in enumerate(table.rows, start=1):
+        for c, cell in enumerate(row.cells, start=1):
+            if id(cell._tc) in seen:  # a merged cell repeats in every grid position it spans
+                continue
+            seen.add(id(cell._tc))
+            for p in cell._tc.iterchildren("{*}p"):
+                loc = Location(file=file_index, table=table_no, row=r, cell=c)
+                block = _docx_paragraph_block(Paragraph(p, cell), loc, False)
+                if block:
+                    yield block
+
+
+def _docx_furniture(document, file_index: int):
+    seen = set()
+    for part_name in ("header", "footer"):
+        for section in document.sections:
+            part = getattr(section, part_name)
+            if part.is_linked_to_previous:
+                continue
+            for p in part.paragraphs:
+                text = " ".join(p.text.split())
+                if text and (part_name, text) not in seen:
+                    seen.add((part_name, text))
+                    yield Block(text=text, loc=Location(file=file_index, part=part_name), furniture=True)
+
+
+def _docx_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
+    import zipfile
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractError(f"not a readable DOCX ({exc.__class__.__name__})") from None
+    blocks, paragraph_no, table_no, page_start = [], 0, 0, False
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph_no += 1
+            paragraph = Paragraph(child, document)
+            block = _docx_paragraph_block(
+                paragraph, Location(file=file_index, paragraph=paragraph_no), page_start)
+            page_start = _breaks_page(paragraph) if block is None else False
+            if block:
+                blocks.append(block)
+        elif tag == "tbl":
+            table_no += 1
+            blocks.extend(_docx_table_blocks(Table(child, document), table_no, file_index))
+    blocks.extend(_docx_furniture(document, file_index))
+    return blocks, None
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+MARGIN = 0.07  # share of the page height at top and bottom where running heads live
+_DIGITS = regex.compile(r"\d+")
+
+
+def _line_record(line: dict, page_no: int, height: float) -> dict:
+    chars = [c for c in line["chars"] if c["text"].strip()]
+    sizes = Counter(round(c["size"], 1) for c in chars)
+    n_bold = 0
+    for c in line["chars"]:
+        if not c["text"].strip():
+            continue
+        if "bold" not in c["fontname"].lower():
+            break
+        n_bold += 1
+    text = line["text"].strip()
+    cut = 0
+    while n_bold and cut < len(text):
+        n_bold -= not text[cut].isspace()
+        cut += 1
+    return {"text": text, "page": page_no, "x0": line["x0"], "x1": line["x1"],
+            "top": line["top"], "bottom": line["bottom"],
+            "size": sizes.most_common(1)[0][0] if sizes else 0.0,
+            "bold": text[:cut].strip(),
+            "margin": line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)}
+
+
+def _pdf_lines(path: Path) -> tuple[list[list[dict]], int]:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    try:
+        pdf = pdfplumber.open(str(path))
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
+    pages = []
+    with pdf:
+        for page_no, page in enumerate(pdf.pages, start=1):
+            lines = page.extract_text_lines(return_chars=True, strip=True)
+            pages.append([_line_record(l, page_no, page.height) for l in lines])
+            page.close()
+        count = len(pdf.pages)
+    if count and not any(pages):
+        raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
+    return pages, count
+
+
+def _furniture_keys(pages: list[list[dict]]) -> set[str]:
+    """Margin texts (digits folded) that repeat on at least two pages, and bare page numbers."""
+    seen = Counter()
+    for lines in pages:
+        seen.update({_DIGITS.sub("#", l["text"]) for l in lines if l["margin"]})
+    repeated = {key for key, n in seen.items() if n >= 2 or len(pages) == 1}
+    return {key for key in repeated if key}
+
+
+def _join_lines(lines: list[dict]) -> str:
+    text = ""
+    for line in lines:
+        piece = line["text"]
+        if not text:
+            text = piece
+        elif text.endswith("-") and len(text) > 1 and text[-2].isalnum() and piece[:1].isalnum():
+            text += piece  # a hyphenated compound broken at the line end keeps its hyphen
+        else:
+            text += " " + piece
+    return text
+
+
+def _paragraphs(lines: list[dict]) -> list[list[dict]]:
+    paragraphs: list[list[dict]] = []
+    for line in lines:
+        if paragraphs:
+            prev = paragraphs[-1][-1]
+            gap = line["top"] - prev["bottom"]
+            height = max(prev["bottom"] - prev["top"], 1.0)
+            if gap < 0.6 * height and abs(line["size"] - prev["size"]) < 0.5 and not line["bold"].endswith(":"):
+                paragraphs[-1].append(line)
+                continue
+        paragraphs.append([line])
+    return paragraphs
+
+
+def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
+    pages, count = _pdf_lines(path)
+    furniture = _furniture_keys(pages)
+    all_sizes = [l["size"] for lines in pages for l in lines if not l["margin"]]
+    body = statistics.mode(all_sizes) if all_sizes else 0.0
+    larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
+    blocks = []
+    for lines in pages:
+        flow = []
+        for n, line in enumerate(lines, start=1):
+            line["line"] = n
+            if line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
+                blocks.append(Block(text=line["text"], furniture=True, loc=Location(
+                    file=file_index, page=line["page"], line=n,
+                    bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
+            else:
+                flow.append(line)
+        for i, para in enumerate(_paragraphs(flow)):
+            first = para[0]
+            size = first["size"]
+            bbox = (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
+            blocks.append(Block(
+                text=_join_lines(para), heading=larger.index(size) + 1 if size in larger else 0,
+                bold=first["bold"], page_start=i == 0,
+                loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox)))
+    return blocks, count

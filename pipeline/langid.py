@@ -1,0 +1,110 @@
+"""Language identification for paragraphs, using the lexicons' ``[langid]`` hints.
+
+langdetect has no Turkmen (nor Kazakh, Kyrgyz, Uzbek) profile and calls Turkmen "tr".
+So each paragraph is first scored against the lexicon languages written in its script —
+letters only that language uses, and its most frequent function words — and langdetect
+decides only when that evidence is absent or tied, its answer mapped back through each
+lexicon's ``langdetect`` list.
+
+>>> identify("Türkmenistanyň Baş prokuraturasy we beýleki edaralar.")
+'tk'
+>>> identify("Генеральная прокуратура Туркменистана")
+'ru'
+>>> identify("2020-2022") is None
+True
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import regex
+
+from .lexicon import Lexicon, load_lexicons
+
+WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-/][\p{L}\p{M}]+)*")
+MIN_LETTERS = 2
+
+
+def script_of(ch: str) -> str | None:
+    """'Latn', 'Cyrl' or another script tag for a letter (None for non-letters)."""
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    if name.startswith("LATIN"):
+        return "Latn"
+    if name.startswith("CYRILLIC"):
+        return "Cyrl"
+    return name.split(" ")[0] or None
+
+
+def _dominant_script(text: str) -> tuple[str | None, int]:
+    counts: dict[str, int] = {}
+    for ch in text:
+        s = script_of(ch)
+        if s:
+            counts[s] = counts.get(s, 0) + 1
+    if not counts:
+        return None, 0
+    best = max(counts, key=counts.get)
+    return best, sum(counts.values())
+
+
+def _score(lex: Lexicon, lowered: str, words: list[str]) -> int:
+    letters = sum(1 for ch in lowered if ch in lex.letters)
+    stops = sum(1 for w in words if w in lex.stopwords)
+    endings = sum(1 for w in words if len(w) > 3 and w.endswith(lex.suffixes))
+    return 2 * letters + 3 * stops + endings
+
+
+@functools.cache
+def _langdetect_factory():
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
+    DetectorFactory.seed = 0
+    init_factory()
+    from langdetect import detector_factory
+    return detector_factory._factory
+
+
+def _langdetect(text: str) -> list[tuple[str, float]]:
+    from langdetect.lang_detect_exception import LangDetectException
+    factory = _langdetect_factory()
+    try:
+        detector = factory.create()
+        detector.append(text)
+        return [(p.lang, p.prob) for p in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def identify(text: str, lexicons: dict[str, Lexicon] | None = None) -> str | None:
+    """Language code of ``text`` (a lexicon code where one fits), or None if it has no words."""
+    lexicons = lexicons if lexicons is not None else load_lexicons()
+    script, n_letters = _dominant_script(text)
+    if n_letters < MIN_LETTERS:
+        return None
+    candidates = [lex for lex in lexicons.values() if lex.script == script]
+    lowered = text.casefold()
+    words = WORD.findall(lowered)
+    if len(candidates) == 1:
+        return candidates[0].code
+    if not candidates:
+        guesses = _langdetect(text)
+        return guesses[0][0] if guesses else None
+    scores = sorted(((_score(lex, lowered, words), lex.code) for lex in candidates), reverse=True)
+    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    guesses = _langdetect(text)
+    for code, _prob in guesses:
+        for lex in candidates:
+            if code in lex.langdetect:
+                return lex.code
+    if scores and scores[0][0] > 0:
+        return scores[0][1]
+    # langdetect named a language outside the candidates: of these, one it has no profile
+    # for (Turkmen) is likelier than one it would have recognised (English).
+    unknown = [lex.code for lex in candidates if not lex.langdetect_native]
+    if len(unknown) == 1:
+        return unknown[0]
+    return guesses[0][0] if guesses else None

@@ -1,0 +1,138 @@
+"""Language knowledge as data: one TOML file per language in ``pipeline/lexicon/``.
+
+Each file gives the language's heading patterns (``[headings]``), field labels and their
+variants (``[labels]``) and language-identification hints (``[langid]``);
+``common.toml`` adds patterns shared by all languages.  Adding a language means adding a
+file — no code changes.
+
+>>> lex = load_lexicons()["en"]
+>>> lex.match_label("Implementation Period: 2020-2022.").field
+'period'
+"""
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+FIELDS = ("needs", "aims", "objectives", "activities", "indicators", "agencies", "period", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMatch:
+    """A field label at the start of a paragraph: ``label`` as printed (with its colon)."""
+
+    field: str
+    label: str
+    number: str | None
+    rest: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMatch:
+    kind: str  # "part" or "section"
+    number: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    code: str
+    name: str
+    script: str
+    letters: frozenset[str]
+    stopwords: frozenset[str]
+    suffixes: tuple[str, ...]
+    langdetect: tuple[str, ...]
+    langdetect_native: bool
+    part: tuple[regex.Pattern, ...]
+    section: tuple[regex.Pattern, ...]
+    label_re: regex.Pattern
+    label_fields: dict
+
+    def match_heading(self, text: str) -> HeadingMatch | None:
+        """Part or section heading in ``text``, or None."""
+        for kind, patterns in (("part", self.part), ("section", self.section)):
+            for pattern in patterns:
+                m = pattern.fullmatch(text)
+                if m:
+                    return HeadingMatch(kind, m.group("num"), m.group("title").strip())
+        return None
+
+    def match_label(self, text: str) -> LabelMatch | None:
+        """Field label at the start of ``text`` (``Edaralary:``, ``Задача 2:``), or None."""
+        m = self.label_re.match(text)
+        if not m:
+            return None
+        variant = m.group("variant")
+        return LabelMatch(self.label_fields[variant.casefold()], m.group("label"),
+                          m.group("num"), text[m.end():].strip())
+
+
+def _compile_labels(labels: dict) -> tuple[regex.Pattern, dict]:
+    by_variant = {}
+    for name, variants in labels.items():
+        if name not in FIELDS:
+            raise ValueError(f"unknown label field {name!r}")
+        for variant in variants:
+            by_variant[variant.casefold()] = name
+    # Longest variant first so "Ýerine ýetirilmeli möhleti" wins over "Möhleti".
+    alternatives = "|".join(
+        regex.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_variant, key=len, reverse=True)) or "(?!)"
+    pattern = regex.compile(
+        rf"(?P<label>(?P<variant>{alternatives})(?:\s+(?P<num>\d+))?\s*:)", regex.IGNORECASE | regex.V1)
+    return pattern, by_variant
+
+
+def _patterns(items) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(p, regex.IGNORECASE | regex.V1) for p in items)
+
+
+def _build(data: dict, common: dict) -> Lexicon:
+    langid = data.get("langid", {})
+    headings = data.get("headings", {})
+    shared = common.get("headings", {})
+    label_re, label_fields = _compile_labels(data.get("labels", {}))
+    return Lexicon(
+        code=data["code"], name=data.get("name", data["code"]),
+        script=langid.get("script", "Latn"),
+        letters=frozenset(langid.get("letters", "")),
+        stopwords=frozenset(w.casefold() for w in langid.get("stopwords", [])),
+        suffixes=tuple(s.casefold() for s in langid.get("suffixes", [])),
+        langdetect=tuple(langid.get("langdetect", [data["code"]])),
+        langdetect_native=bool(langid.get("langdetect_native", True)),
+        part=_patterns(headings.get("part", []) + shared.get("part", [])),
+        section=_patterns(headings.get("section", []) + shared.get("section", [])),
+        label_re=label_re, label_fields=label_fields)
+
+
+@functools.cache
+def load_lexicons(directory: Path = LEXICON_DIR) -> dict[str, Lexicon]:
+    """All language lexicons in ``directory`` by language code (``common.toml`` merged in)."""
+    common = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8"))
+    out = {}
+    for path in sorted(directory.glob("*.toml")):
+        if path.stem == "common":
+            continue
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        out[data["code"]] = _build(data, common)
+    return out
+
+
+def lexicon_for(code: str) -> Lexicon:
+    """The lexicon of ``code``, or an empty one (no headings, no labels) for other languages."""
+    lexicons = load_lexicons()
+    if code in lexicons:
+        return lexicons[code]
+    return _build({"code": code}, {})
+
+
+@functools.cache
+def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, ...]:
+    """Patterns of web-site/database furniture (``common.toml`` ``[boilerplate]``)."""
+    common = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8"))
+    return _patterns(common.get("boilerplate", {}).get("patterns", []))

@@ -1,0 +1,356 @@
+"""The one data model every stage passes on: immutable records with ``to_dict()``.
+
+Stages build these with constructors and change them with :func:`dataclasses.replace`;
+children are tuples.  ``to_dict()`` gives the JSON form of ``plan.json``
+(``schemas/plan.schema.json``), leaving out keys whose value is ``None`` where the
+contract allows it.
+
+Two kinds of text live in the model:
+
+* *printed* text — exactly what the source shows (headings, labels with their colon,
+  list markers, field values).  Every non-whitespace character of a source lands in
+  exactly one printed string; :func:`printed_strings` lists them and
+  ``coverage.accounted_chars`` counts them.
+* *derived* values — numbers, titles, indicator and agency lists, periods — computed
+  from printed text and never counted twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Iterator
+
+SCHEMA = "polyplan.plan/1"
+
+
+def _clean(value):
+    """JSON form of a model value: dataclasses via to_dict, tuples as lists."""
+    if is_dataclass(value):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+class _Record:
+    """Mixin: ``to_dict`` over the dataclass fields, dropping ``None`` and empty optionals."""
+
+    _optional: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in self._optional and value in (None, (), ""):
+                continue
+            out[f.name] = _clean(value)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Location(_Record):
+    """Where a piece of text came from: all numbers 1-based.
+
+    ``file`` indexes ``Plan.sources``; ``page`` for PDF; ``line`` for text files
+    (and the line within the page for PDF); ``paragraph`` for DOCX body paragraphs;
+    ``table``/``row``/``cell`` for DOCX tables; ``part`` names a DOCX header/footer;
+    ``bbox`` is (x0, top, x1, bottom) in PDF points.
+    """
+
+    file: int
+    page: int | None = None
+    line: int | None = None
+    paragraph: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+    part: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def to_dict(self) -> dict:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 1) for v in self.bbox]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Block(_Record):
+    """One paragraph (or table-cell paragraph, or PDF text paragraph) as extracted.
+
+    ``heading`` is the heading level a style or font size suggests (0: none);
+    ``bold`` the leading bold text (a field label, typically); ``page_start`` marks the
+    first block of a page, where a paragraph may continue after a page break;
+    ``furniture`` marks running headers, footers and page numbers.
+    """
+
+    text: str
+    loc: Location
+    heading: int = 0
+    bold: str = ""
+    page_start: bool = False
+    furniture: bool = False
+    lang: str | None = None
+
+    _optional = ("bold", "lang")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionBlocks(_Record):
+    """The blocks of one language version as the split stage cut them out."""
+
+    lang: str
+    title: tuple[Block, ...]
+    body: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Split(_Record):
+    """A document cut into language versions and the text around them."""
+
+    versions: tuple[VersionBlocks, ...]
+    front: tuple[Block, ...] = ()
+    back: tuple[Block, ...] = ()
+    between: tuple[Block, ...] = ()
+    furniture: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source(_Record):
+    path: str
+    sha256: str
+    format: str
+    pages: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loose(_Record):
+    """Text outside the plan structure: front/back matter, unparsed text, page furniture."""
+
+    lang: str | None
+    text: str
+    source: Location
+    reason: str | None = None
+
+    _optional = ("reason",)
+
+
+@dataclass(frozen=True, slots=True)
+class Item(_Record):
+    """A list entry (identified need, aim, objective, note, preamble paragraph).
+
+    ``label`` is a printed label that introduced this very item (``Задача 1:``,
+    ``Bellik 1:``, or ``Maksat:`` when the text follows on the same line);
+    ``marker`` a printed list marker (``1.``); ``number`` the number either carries.
+    """
+
+    text: str
+    source: Location
+    marker: str = ""
+    label: str = ""
+    number: str | None = None
+    continued: tuple[Location, ...] = ()
+
+    _optional = ("marker", "label", "number", "continued")
+
+
+@dataclass(frozen=True, slots=True)
+class Label(_Record):
+    """A label printed on a line of its own (``Çäreler:``, ``Identified needs:``)."""
+
+    field: str
+    text: str
+    source: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Field(_Record):
+    """A labelled activity field as printed: ``label`` includes its colon."""
+
+    field: str
+    label: str
+    value: str
+    source: Location
+    continued: tuple[Location, ...] = ()
+
+    _optional = ("continued",)
+
+
+@dataclass(frozen=True, slots=True)
+class Period(_Record):
+    """An implementation period: ``raw`` as printed, years (and months) normalised."""
+
+    raw: str
+    start: int | None
+    end: int | None
+    kind: str = "unknown"
+    start_month: int | None = None
+    end_month: int | None = None
+
+    _optional = ("start_month", "end_month")
+
+
+@dataclass(frozen=True, slots=True)
+class Agency(_Record):
+    name: str
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity(_Record):
+    id: str
+    number: str | None
+    marker: str
+    text: str
+    indicators: tuple[str, ...]
+    agencies: tuple[Agency, ...]
+    period: Period | None
+    fields: tuple[Field, ...]
+    source: Location
+    continued: tuple[Location, ...] = ()
+
+    _optional = ("continued",)
+
+
+@dataclass(frozen=True, slots=True)
+class Section(_Record):
+    id: str
+    number: str | None
+    declared: bool
+    heading: str | None
+    title: str | None
+    needs: tuple[Item, ...] = ()
+    aims: tuple[Item, ...] = ()
+    objectives: tuple[Item, ...] = ()
+    labels: tuple[Label, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    source: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Part(_Record):
+    id: str
+    number: str | None
+    heading: str | None
+    title: str | None
+    needs: tuple[Item, ...] = ()
+    aims: tuple[Item, ...] = ()
+    objectives: tuple[Item, ...] = ()
+    labels: tuple[Label, ...] = ()
+    sections: tuple[Section, ...] = ()
+    source: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version(_Record):
+    """One language version of the plan."""
+
+    lang: str
+    title: str | None
+    title_source: Location | None
+    preamble: tuple[Item, ...] = ()
+    notes: tuple[Item, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    def to_dict(self) -> dict:
+        out = _Record.to_dict(self)
+        out.pop("lang")
+        return out
+
+    def activities(self) -> Iterator[Activity]:
+        for part in self.parts:
+            for section in part.sections:
+                yield from section.activities
+
+
+@dataclass(frozen=True, slots=True)
+class Finding(_Record):
+    code: str
+    severity: str
+    lang: str
+    refs: tuple[str, ...]
+    message: str
+    evidence: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage(_Record):
+    source_chars: int
+    accounted_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan(_Record):
+    name: str
+    sources: tuple[Source, ...]
+    versions: tuple[Version, ...]
+    front_matter: tuple[Loose, ...] = ()
+    back_matter: tuple[Loose, ...] = ()
+    unparsed: tuple[Loose, ...] = ()
+    furniture: tuple[Loose, ...] = ()
+    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0))
+    alignment: tuple[dict, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(v.lang for v in self.versions)
+
+    def version(self, lang: str) -> Version:
+        return next(v for v in self.versions if v.lang == lang)
+
+    def to_dict(self) -> dict:
+        out = {"schema": SCHEMA, "name": self.name, "sources": _clean(self.sources),
+               "languages": list(self.languages),
+               "versions": {v.lang: v.to_dict() for v in self.versions}}
+        for key in ("front_matter", "back_matter", "unparsed", "furniture", "coverage",
+                    "alignment", "findings"):
+            out[key] = _clean(getattr(self, key))
+        return out
+
+
+def _printed_items(items: tuple[Item, ...]) -> Iterator[str]:
+    for item in items:
+        yield item.label
+        yield item.marker
+        yield item.text
+
+
+def _printed_container(node: Part | Section) -> Iterator[str]:
+    yield node.heading or ""
+    for label in node.labels:
+        yield label.text
+    for items in (node.needs, node.aims, node.objectives):
+        yield from _printed_items(items)
+
+
+def printed_strings(plan: Plan) -> Iterator[str]:
+    """Every printed string of ``plan``: each source character lands in exactly one.
+
+    >>> list(printed_strings(Plan("x", (), ())))
+    []
+    """
+    for version in plan.versions:
+        yield version.title or ""
+        yield from _printed_items(version.preamble)
+        yield from _printed_items(version.notes)
+        for part in version.parts:
+            yield from _printed_container(part)
+            for section in part.sections:
+                yield from _printed_container(section)
+                for act in section.activities:
+                    yield act.marker
+                    yield act.text
+                    for f in act.fields:
+                        yield f.label
+                        yield f.value
+    for loose in plan.front_matter + plan.back_matter + plan.unparsed + plan.furniture:
+        yield loose.text
+
+
+def count_chars(text: str) -> int:
+    """Non-whitespace characters in ``text``.
+
+    >>> count_chars(" a b\\n c ")
+    3
+    """
+    return sum(1 for ch in text if not ch.isspace())

@@ -1,0 +1,345 @@
+"""Stage 3 — parse: one language version's blocks to a :class:`~pipeline.model.Version`.
+
+The plan hierarchy is Part › Section › (needs, aims, objectives, activities); each
+activity has a printed number, text and labelled fields (indicators, agencies,
+implementation period).  Headings and labels come from the language's lexicon.  A
+paragraph that starts in lower case, or follows text that stopped without final
+punctuation (a sentence broken across paragraphs or pages), continues the previous
+element.  Activities directly under a Part go to an undeclared section.  Printed numbers
+are kept exactly; ids are derived from structure and stay unique when numbers repeat.
+Whatever cannot be placed is returned as unparsed text with its location.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .lexicon import Lexicon
+from .model import (Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
+                    Version, VersionBlocks)
+from .periods import text_to_period
+
+TERMINAL = tuple(".!?;:…»\"”)")
+MAX_HEADING = 300
+ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
+ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
+                        r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
+LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
+LISTS = ("needs", "aims", "objectives")
+ACT_FIELDS = ("indicators", "agencies", "period")
+SEPARATORS = regex.compile(r"[,;]")
+OPEN, CLOSE = "([{«“\"„", ")]}»”\"“"
+
+
+# --- mutable builders, private to this stage -----------------------------------------------
+
+@dataclass
+class _Text:
+    """Something paragraphs can continue: an item, an activity's text or a field value."""
+
+    text: str
+    source: Location
+    continued: list = field(default_factory=list)
+    kind: str = "item"
+
+    def extend(self, block: Block, sep: str = " ") -> None:
+        self.text = f"{self.text}{sep}{block.text}" if self.text else block.text
+        self.continued.append(block.loc)
+
+
+@dataclass
+class _Item(_Text):
+    marker: str = ""
+    label: str = ""
+    number: str | None = None
+
+
+@dataclass
+class _Field(_Text):
+    name: str = ""
+    label: str = ""
+
+
+@dataclass
+class _Activity(_Text):
+    number: str | None = None
+    marker: str = ""
+    fields: list = field(default_factory=list)
+
+
+@dataclass
+class _Node:
+    """A part or a section under construction."""
+
+    number: str | None
+    heading: str | None
+    title: str | None
+    source: Location | None
+    declared: bool = True
+    lists: dict = field(default_factory=lambda: {name: [] for name in LISTS})
+    labels: list = field(default_factory=list)
+    children: list = field(default_factory=list)  # sections of a part, activities of a section
+
+
+@dataclass
+class _State:
+    lex: Lexicon
+    parts: list = field(default_factory=list)
+    preamble: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    unparsed: list = field(default_factory=list)
+    context: str = "preamble"
+    target: _Text | None = None
+    pending_label: tuple | None = None
+
+    @property
+    def part(self) -> _Node:
+        if not self.parts:
+            self.parts.append(_Node(None, None, None, None, declared=False))
+        return self.parts[-1]
+
+    @property
+    def container(self) -> _Node:
+        part = self.part
+        return part.children[-1] if part.children and self.context != "part" else part
+
+    def section(self, loc: Location) -> _Node:
+        """The current section, opening an undeclared one under the part if there is none."""
+        part = self.part
+        if not part.children or self.context == "part":
+            part.children.append(_Node(None, None, None, loc, declared=False))
+            self.context = "activities"
+        return part.children[-1]
+
+
+# --- block handlers -----------------------------------------------------------------------
+
+def _on_heading(state: _State, block: Block) -> bool:
+    if len(block.text) > MAX_HEADING:
+        return False
+    m = state.lex.match_heading(block.text)
+    if not m:
+        return False
+    node = _Node(m.number, block.text, m.title or None, block.loc)
+    if m.kind == "part":
+        state.parts.append(node)
+        state.context = "part"
+    else:
+        state.part.children.append(node)
+        state.context = "section"
+    state.target = None
+    return True
+
+
+def _on_label(state: _State, block: Block) -> bool:
+    m = state.lex.match_label(block.text)
+    if not m:
+        return False
+    if m.field in LISTS:
+        node = state.container
+        if m.rest:
+            item = _Item(m.rest, block.loc, label=m.label, number=m.number)
+            node.lists[m.field].append(item)
+            state.target = item
+        elif m.number:
+            state.pending_label = (m.label, m.number)
+            state.target = None
+        else:
+            node.labels.append(Label(m.field, m.label, block.loc))
+            state.target = None
+        state.context = m.field
+    elif m.field == "activities":
+        section = state.section(block.loc)
+        section.labels.append(Label(m.field, m.label, block.loc))
+        state.context, state.target = "activities", None
+    elif m.field == "note":
+        note = _Item(m.rest, block.loc, label=m.label, number=m.number)
+        state.notes.append(note)
+        state.context, state.target = "note", note
+    else:
+        return _on_field(state, block, m)
+    return True
+
+
+def _on_field(state: _State, block: Block, m) -> bool:
+    activity = _current_activity(state)
+    if activity is None:
+        return False
+    f = _Field(m.rest, block.loc, kind="field", name=m.field, label=m.label)
+    activity.fields.append(f)
+    state.target = f
+    return True
+
+
+def _current_activity(state: _State) -> _Activity | None:
+    if state.context != "activities" or not state.parts or not state.part.children:
+        return None
+    acts = state.part.children[-1].children
+    return acts[-1] if acts else None
+
+
+def _on_activity(state: _State, block: Block) -> bool:
+    m = ACT_DEEP.fullmatch(block.text)
+    if not m and state.context == "activities":
+        m = ACT_ANY.fullmatch(block.text)
+    if not m:
+        return False
+    num = m.group("num") or m.group("num2")
+    text = m.group("text") or m.group("text2")
+    marker = block.text[: len(block.text) - len(text)].rstrip()
+    section = state.section(block.loc)
+    act = _Activity(text, block.loc, kind="activity", number=num, marker=marker)
+    section.children.append(act)
+    state.context, state.target = "activities", act
+    return True
+
+
+def _continues(state: _State, block: Block) -> bool:
+    """Does ``block`` continue the current text (a sentence broken across paragraphs)?"""
+    target = state.target
+    if target is None:
+        return False
+    if not target.text:
+        return True
+    lower = block.text[:1].islower()
+    if state.context == "preamble" or (isinstance(target, _Field) and target.name == "period"):
+        return lower
+    return lower or not target.text.rstrip().endswith(TERMINAL)
+
+
+def _on_list_item(state: _State, block: Block) -> bool:
+    if state.context not in LISTS + ("preamble", "part", "section"):
+        return False
+    m = LIST_ITEM.fullmatch(block.text)
+    if not m:
+        return False
+    _new_item(state, block, m.group("text"), m.group("marker"))
+    return True
+
+
+def _new_item(state: _State, block: Block, text: str, marker: str = "") -> None:
+    label, number = state.pending_label or ("", None)
+    state.pending_label = None
+    item = _Item(text, block.loc, marker=marker, label=label, number=number or marker.rstrip(".)") or None)
+    if state.context == "preamble":
+        state.preamble.append(item)
+    else:
+        state.container.lists[state.context].append(item)
+    state.target = item
+
+
+def _on_other(state: _State, block: Block) -> None:
+    target = state.target
+    if _continues(state, block):
+        target.extend(block)
+    elif isinstance(target, _Field) and target.name == "indicators":
+        target.extend(block, sep="\n")
+    elif state.context in LISTS + ("preamble",):
+        _new_item(state, block, block.text)
+    elif state.context == "note" and target is not None:
+        target.extend(block, sep="\n")
+    else:
+        state.unparsed.append(Loose(state.lex.code, block.text, block.loc, "not part of the plan structure"))
+
+
+def _feed(state: _State, block: Block) -> None:
+    if _on_heading(state, block) or _on_label(state, block) or _on_activity(state, block):
+        return
+    if _starts_lower(block) and state.target is not None:
+        state.target.extend(block)
+    elif not _on_list_item(state, block):
+        _on_other(state, block)
+
+
+def _starts_lower(block: Block) -> bool:
+    return block.text[:1].islower()
+
+
+# --- freezing builders into the model ------------------------------------------------------
+
+def split_list(text: str, separators: regex.Pattern = SEPARATORS) -> list[str]:
+    """Split at top-level separators, never inside brackets or quotes.
+
+    >>> split_list("A (b, c), D; E.")
+    ['A (b, c)', 'D', 'E']
+    """
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN and not (ch in CLOSE and depth):
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif depth == 0 and (separators.match(ch) or ch == "\n"):
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return [p.strip().rstrip(".;").strip() for p in out if p.strip().rstrip(".;").strip()]
+
+
+class _Ids:
+    """Deterministic ids: from printed numbers, ``nn`` when there is none, repeats suffixed."""
+
+    def __init__(self):
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, base: str) -> str:
+        n = self.seen.get(base, 0) + 1
+        self.seen[base] = n
+        return base if n == 1 else f"{base}-{n}"
+
+
+def _slug(number: str | None) -> str:
+    return regex.sub(r"[^0-9A-Za-z]+", "-", number).strip("-") if number else "nn"
+
+
+def _items(items: list[_Item]) -> tuple[Item, ...]:
+    return tuple(Item(text=i.text, source=i.source, marker=i.marker, label=i.label, number=i.number,
+                      continued=tuple(i.continued)) for i in items)
+
+
+def _activity(act: _Activity, section_id: str, ids: _Ids) -> Activity:
+    fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued)) for f in act.fields)
+    values = {name: "\n".join(f.value for f in fields if f.field == name) for name in ACT_FIELDS}
+    period = text_to_period(values["period"]) if any(f.field == "period" for f in fields) else None
+    return Activity(
+        id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
+        text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
+        agencies=tuple(Agency(name) for name in split_list(values["agencies"])),
+        period=period, fields=fields, source=act.source, continued=tuple(act.continued))
+
+
+def _section(node: _Node, part_id: str, lang: str, ids: _Ids) -> Section:
+    base = f"{lang}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
+    sid = ids(base)
+    return Section(
+        id=sid, number=node.number, declared=node.declared, heading=node.heading, title=node.title,
+        needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
+        objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
+        activities=tuple(_activity(a, sid, ids) for a in node.children), source=node.source)
+
+
+def _part(node: _Node, lang: str, ids: _Ids) -> Part:
+    pid = ids(f"{lang}-part-{_slug(node.number)}")
+    return Part(
+        id=pid, number=node.number, heading=node.heading, title=node.title,
+        needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
+        objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
+        sections=tuple(_section(s, pid, lang, ids) for s in node.children), source=node.source)
+
+
+def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tuple[Loose, ...]]:
+    """Parse one language version; returns it with the text that could not be placed."""
+    state = _State(lex)
+    for block in blocks.body:
+        _feed(state, block)
+    if state.pending_label:
+        label, _number = state.pending_label
+        state.unparsed.append(Loose(lex.code, label, blocks.body[-1].loc, "label without text"))
+    ids = _Ids()
+    title = " ".join(b.text for b in blocks.title) or None
+    version = Version(
+        lang=blocks.lang, title=title, title_source=blocks.title[0].loc if blocks.title else None,
+        preamble=_items(state.preamble), notes=_items(state.notes),
+        parts=tuple(_part(p, blocks.lang, ids) for p in state.parts))
+    return version, tuple(state.unparsed)

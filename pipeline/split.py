@@ -1,0 +1,152 @@
+"""Stage 2 — split: blocks to language versions plus front matter and back matter.
+
+Every block gets a language: a heading or field label of one lexicon decides (``Часть I``,
+``Aim:``), otherwise :func:`pipeline.langid.identify`; blocks without words take their
+neighbour's language, and a short block between two blocks of another language takes
+theirs.  A language with at least ``MIN_ANCHORS`` headings/labels is a version; its
+region runs from its first to its last anchor, extended forward over paragraphs that
+continue the last one and backward over its own title and preamble.  A Russian title on
+a Turkmen page does not start a Russian version: only anchors do.  What precedes the
+first version is front matter, what follows the last one back matter; boilerplate
+(``common.toml`` ``[boilerplate]``) never enters a version.
+"""
+from __future__ import annotations
+
+import regex
+
+from .langid import identify
+from .lexicon import Lexicon, boilerplate_patterns, load_lexicons
+from .model import Block, Split, VersionBlocks
+
+MIN_ANCHORS = 3
+SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
+TERMINAL = tuple(".!?;:…»\"”)")
+LETTER = regex.compile(r"\p{L}")
+
+
+def letters(text: str) -> int:
+    return len(LETTER.findall(text))
+
+
+def is_title_like(block: Block) -> bool:
+    """A heading-styled or mostly upper-case paragraph of some length."""
+    if block.heading:
+        return True
+    chars = LETTER.findall(block.text)
+    return len(chars) >= 8 and sum(c.isupper() for c in chars) >= 0.7 * len(chars)
+
+
+def is_boilerplate(block: Block) -> bool:
+    return any(p.search(block.text) for p in boilerplate_patterns())
+
+
+def anchor_language(block: Block, lexicons: dict[str, Lexicon]) -> str | None:
+    """The one lexicon whose heading or label pattern the block matches, if exactly one."""
+    hits = [code for code, lex in lexicons.items()
+            if lex.match_heading(block.text) or lex.match_label(block.text)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
+    langs = [anchor_language(b, lexicons) or identify(b.text, lexicons) for b in blocks]
+    for i in range(len(langs)):  # wordless blocks take the previous language
+        if langs[i] is None and i:
+            langs[i] = langs[i - 1]
+    first = next((l for l in langs if l), None)
+    langs = [l or first for l in langs]
+    for i in range(1, len(langs) - 1):
+        if (langs[i - 1] == langs[i + 1] != langs[i] and letters(blocks[i].text) < SHORT
+                and not anchor_language(blocks[i], lexicons)):
+            langs[i] = langs[i - 1]
+    return langs
+
+
+def _anchors(blocks, langs, lexicons) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, (block, lang) in enumerate(zip(blocks, langs)):
+        lex = lexicons.get(lang)
+        if lex and (lex.match_heading(block.text) or lex.match_label(block.text)):
+            out.setdefault(lang, []).append(i)
+    return {lang: idx for lang, idx in out.items() if len(idx) >= MIN_ANCHORS}
+
+
+def _continues(prev: Block, block: Block) -> bool:
+    first = block.text[:1]
+    return first.islower() or not prev.text.rstrip().endswith(TERMINAL)
+
+
+def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
+    end = last + 1
+    while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
+           and _continues(blocks[end - 1], blocks[end]) and not is_title_like(blocks[end])):
+        end += 1
+    return end
+
+
+def _region_start(blocks, langs, lang: str, first: int, floor: int) -> tuple[int, int]:
+    """(start of the title, first block after the title) for a version anchored at ``first``."""
+    start = first
+    while start > floor and langs[start - 1] == lang and not is_boilerplate(blocks[start - 1]):
+        start -= 1
+    titles = [i for i in range(start, first) if is_title_like(blocks[i])]
+    if not titles:
+        return first, first
+    last_title = titles[-1]
+    top = last_title
+    while top - 1 >= start and is_title_like(blocks[top - 1]) and (top - 1) in titles:
+        top -= 1
+    return top, last_title + 1
+
+
+def _fallback(blocks: tuple[Block, ...], langs) -> Split:
+    """No structure found: one version of the dominant language, boilerplate outside it."""
+    weight: dict[str, int] = {}
+    for block, lang in zip(blocks, langs):
+        if lang:
+            weight[lang] = weight.get(lang, 0) + letters(block.text)
+    if not weight:
+        return Split(versions=(), front=blocks)
+    lang = max(weight, key=weight.get)
+    start = 0
+    while start < len(blocks) and is_boilerplate(blocks[start]):
+        start += 1
+    end = next((i for i in range(max(start, len(blocks) // 2), len(blocks)) if is_boilerplate(blocks[i])),
+               len(blocks))
+    title = next((i for i in range(start, min(end, start + 5)) if is_title_like(blocks[i])), None)
+    head = blocks[start:title] if title is not None else ()
+    title_blocks = (blocks[title],) if title is not None else ()
+    body_start = title + 1 if title is not None else start
+    return Split(versions=(VersionBlocks(lang, title_blocks, head + blocks[body_start:end]),),
+                 front=blocks[:start], back=blocks[end:])
+
+
+def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | None = None) -> Split:
+    """Cut ``blocks`` into language versions, front matter, back matter and the rest."""
+    lexicons = lexicons if lexicons is not None else load_lexicons()
+    furniture = tuple(b for b in blocks if b.furniture)
+    flow = tuple(b for b in blocks if not b.furniture)
+    langs = _languages(flow, lexicons)
+    flow = tuple(b if b.lang == l else _with_lang(b, l) for b, l in zip(flow, langs))
+    anchors = _anchors(flow, langs, lexicons)
+    if not anchors:
+        split = _fallback(flow, langs)
+        return Split(split.versions, split.front, split.back, split.between, furniture)
+    order = sorted(anchors, key=lambda lang: anchors[lang][0])
+    versions, between, floor, front = [], [], 0, ()
+    for n, lang in enumerate(order):
+        nxt = anchors[order[n + 1]][0] if n + 1 < len(order) else len(flow)
+        title_start, body_start = _region_start(flow, langs, lang, anchors[lang][0], floor)
+        end = _region_end(flow, langs, lang, anchors[lang][-1], nxt)
+        if n == 0:
+            front = flow[:title_start]
+        else:
+            between.extend(flow[floor:title_start])
+        versions.append(VersionBlocks(lang, flow[title_start:body_start], flow[body_start:end]))
+        floor = end
+    return Split(tuple(versions), front=front, back=flow[floor:], between=tuple(between),
+                 furniture=furniture)
+
+
+def _with_lang(block: Block, lang: str | None) -> Block:
+    from dataclasses import replace
+    return replace(block, lang=lang)

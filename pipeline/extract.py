@@ -150,12 +150,13 @@ def _breaks_page(paragraph) -> bool:
 
 def _docx_table_blocks(table, table_no: int, file_index: int):
     from docx.text.paragraph import Paragraph
-    seen = set()
+    seen, alive = set(), []  # keep the lxml proxies alive so their ids stay unique
     for r, row in enumerate(table.rows, start=1):
         for c, cell in enumerate(row.cells, start=1):
             if id(cell._tc) in seen:  # a merged cell repeats in every grid position it spans
                 continue
             seen.add(id(cell._tc))
+            alive.append(cell._tc)
             for p in cell._tc.iterchildren("{*}p"):
                 loc = Location(file=file_index, table=table_no, row=r, cell=c)
                 block = _docx_paragraph_block(Paragraph(p, cell), loc, False)
@@ -181,11 +182,12 @@ def _docx_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise ExtractError(f"not a readable DOCX ({exc.__class__.__name__})") from None
     blocks, paragraph_no, table_no, page_start = [], 0, 0, False
     for child in document.element.body.iterchildren():
@@ -236,9 +238,10 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
 def _pdf_lines(path: Path) -> tuple[list[list[dict]], int]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
     try:
         pdf = pdfplumber.open(str(path))
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
     pages = []
     with pdf:

@@ -240,7 +240,8 @@ def _on_other(state: _State, block: Block) -> None:
     elif state.context == "note" and target is not None:
         target.extend(block, sep="\n")
     else:
-        state.unparsed.append(Loose(state.lex.code, block.text, block.loc, "not part of the plan structure"))
+        state.unparsed.append(Loose(block.lang or state.lex.code, block.text, block.loc,
+                                    "not part of the plan structure"))
 
 
 def _feed(state: _State, block: Block) -> None:

@@ -1,0 +1,76 @@
+"""Cutting a document into language versions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.build import paths_to_plan
+
+TK_PLAN = """TÜRKMENISTANDA ADAM SÖWDASYNA GARŞY HEREKET ETMEK BOÝUNÇA MEÝILNAMA
+
+I bölüm. UMUMY ÇÄRELER
+
+1.1 bölek: Kadalaşdyryjy binýat
+
+Çäreler:
+
+1.1.1. Türkmenistanyň kanunçylygyny seljermek.
+
+Görkezijiler: Taýýarlanan hasabat.
+
+Edaralar: Iş topary, Türkmenistanyň Baş prokuraturasy.
+
+Ýerine ýetirilmeli möhleti: 2020–2022-nji ýyllar
+
+НАЦИОНАЛЬНЫЙ ПЛАН ДЕЙСТВИЙ ТУРКМЕНИСТАНА
+
+1.1.2. Okuw maslahatlaryny geçirmek.
+
+Görkezijiler: Geçirilen çäreleriň sany.
+
+Edaralar: Iş topary.
+
+Ýerine ýetirilmeli möhleti: 2021-nji ýyl
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_russian_title_inside_a_turkmen_version_does_not_start_a_russian_version(tmp_path):
+    plan = paths_to_plan([write(tmp_path, "tk.txt", TK_PLAN)], "tk")
+    assert plan.languages == ("tk",)
+    assert [a.number for a in plan.version("tk").activities()] == ["1.1.1", "1.1.2"]
+    [stray] = plan.unparsed
+    assert (stray.lang, stray.text, stray.source.line) == ("ru", "НАЦИОНАЛЬНЫЙ ПЛАН ДЕЙСТВИЙ ТУРКМЕНИСТАНА", 17)
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars
+    assert [f.code for f in plan.findings] == ["UNPARSED_TEXT"]
+
+
+def test_two_versions_in_one_file_any_order(tmp_path):
+    ru = ("ПЛАН ДЕЙСТВИЙ\n\nЧасть I: МЕРЫ\n\nРаздел 1.1: БАЗА\n\nМероприятия:\n\n"
+          "1.1.1 Анализ законодательства.\n\nИндикаторы: Отчет.\n\nВедомства: Рабочая группа.\n\n"
+          "Сроки исполнения: 2020-2022 года\n")
+    en = ("ACTION PLAN\n\nPart I: MEASURES\n\nSection 1.1: FRAMEWORK\n\nActivities:\n\n"
+          "1.1.1 Analysis of the legislation.\n\nIndicators: Report.\n\nAgencies: Working Group.\n\n"
+          "Implementation period: 2020-2022\n")
+    plan = paths_to_plan([write(tmp_path, "p.txt", en + "\n" + ru)], "p")
+    assert plan.languages == ("en", "ru")
+    assert plan.version("ru").title == "ПЛАН ДЕЙСТВИЙ"
+    assert [(a.text, a.period.start, a.period.end) for a in plan.version("ru").activities()] == [
+        ("Анализ законодательства.", 2020, 2022)]
+    assert plan.front_matter == plan.back_matter == plan.unparsed == ()
+
+
+def test_one_file_per_language_makes_one_plan(tmp_path):
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    write(folder, "a.txt", TK_PLAN.replace("НАЦИОНАЛЬНЫЙ ПЛАН ДЕЙСТВИЙ ТУРКМЕНИСТАНА\n", ""))
+    write(folder, "b.txt", "PLAN\n\nPart I: MEASURES\n\nSection 1.1: FRAMEWORK\n\nActivities:\n\n"
+                           "1.1.1 Analysis.\n\nIndicators: Report.\n\nAgencies: Working Group.\n\nPeriod: 2020\n")
+    plan = paths_to_plan(sorted(folder.iterdir()), "plan")
+    assert plan.languages == ("tk", "en")
+    assert [s.format for s in plan.sources] == ["text", "text"]
+    assert plan.version("en").parts[0].sections[0].activities[0].source.file == 1

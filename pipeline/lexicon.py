@@ -69,7 +69,7 @@ class Lexicon:
         if not m:
             return None
         variant = m.group("variant")
-        return LabelMatch(self.label_fields[variant.casefold()], m.group("label"),
+        return LabelMatch(self.label_fields[" ".join(variant.split()).casefold()], m.group("label"),
                           m.group("num"), text[m.end():].strip())
 
 

@@ -11,7 +11,7 @@ Whatever cannot be placed is returned as unparsed text with its location.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -115,12 +115,21 @@ class _State:
 
 # --- block handlers -----------------------------------------------------------------------
 
+def _flush_pending(state: _State) -> None:
+    """A numbered label (``Задача 2:``) that no text followed stays a label."""
+    if state.pending_label:
+        name, label, _number, loc = state.pending_label
+        state.container.labels.append(Label(name, label, loc))
+        state.pending_label = None
+
+
 def _on_heading(state: _State, block: Block) -> bool:
     if len(block.text) > MAX_HEADING:
         return False
     m = state.lex.match_heading(block.text)
     if not m:
         return False
+    _flush_pending(state)
     node = _Node(m.number, block.text, m.title or None, block.loc)
     if m.kind == "part":
         state.parts.append(node)
@@ -143,7 +152,8 @@ def _on_label(state: _State, block: Block) -> bool:
             node.lists[m.field].append(item)
             state.target = item
         elif m.number:
-            state.pending_label = (m.label, m.number)
+            _flush_pending(state)
+            state.pending_label = (m.field, m.label, m.number, block.loc)
             state.target = None
         else:
             node.labels.append(Label(m.field, m.label, block.loc))
@@ -153,6 +163,8 @@ def _on_label(state: _State, block: Block) -> bool:
         section = state.section(block.loc)
         section.labels.append(Label(m.field, m.label, block.loc))
         state.context, state.target = "activities", None
+        if m.rest:  # text after the label on the same line is read as a paragraph of its own
+            _feed(state, replace(block, text=m.rest))
     elif m.field == "note":
         note = _Item(m.rest, block.loc, label=m.label, number=m.number)
         state.notes.append(note)
@@ -209,7 +221,7 @@ def _continues(state: _State, block: Block) -> bool:
 
 
 def _on_list_item(state: _State, block: Block) -> bool:
-    if state.context not in LISTS + ("preamble", "part", "section"):
+    if state.context not in LISTS + ("preamble",):
         return False
     m = LIST_ITEM.fullmatch(block.text)
     if not m:
@@ -219,7 +231,7 @@ def _on_list_item(state: _State, block: Block) -> bool:
 
 
 def _new_item(state: _State, block: Block, text: str, marker: str = "") -> None:
-    label, number = state.pending_label or ("", None)
+    _name, label, number, _loc = state.pending_label or ("", "", None, None)
     state.pending_label = None
     item = _Item(text, block.loc, marker=marker, label=label, number=number or marker.rstrip(".)") or None)
     if state.context == "preamble":
@@ -334,9 +346,7 @@ def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tup
     state = _State(lex)
     for block in blocks.body:
         _feed(state, block)
-    if state.pending_label:
-        label, _number = state.pending_label
-        state.unparsed.append(Loose(lex.code, label, blocks.body[-1].loc, "label without text"))
+    _flush_pending(state)
     ids = _Ids()
     title = " ".join(b.text for b in blocks.title) or None
     version = Version(

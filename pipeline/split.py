@@ -61,13 +61,42 @@ def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[
     return langs
 
 
-def _anchors(blocks, langs, lexicons) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
+def _anchors(blocks, langs, lexicons) -> list[tuple[int, str]]:
+    out = []
     for i, (block, lang) in enumerate(zip(blocks, langs)):
         lex = lexicons.get(lang)
         if lex and (lex.match_heading(block.text) or lex.match_label(block.text)):
-            out.setdefault(lang, []).append(i)
-    return {lang: idx for lang, idx in out.items() if len(idx) >= MIN_ANCHORS}
+            out.append((i, lang))
+    return out
+
+
+def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
+    """Consecutive anchors of one language as runs ``[lang, first, last, count]``.
+
+    Runs with fewer than ``MIN_ANCHORS`` anchors (a stray heading of another language)
+    are dropped, so that their text stays inside the surrounding version; neighbouring
+    runs of one language are then merged.
+
+    >>> anchor_runs([(1, "tk"), (2, "tk"), (3, "ru"), (4, "tk"), (5, "tk"), (9, "en")])
+    [['tk', 1, 5, 5]]
+    """
+    runs: list[list] = []
+    for index, lang in anchors:
+        if runs and runs[-1][0] == lang:
+            runs[-1][2] = index
+            runs[-1][3] += 1
+        else:
+            runs.append([lang, index, index, 1])
+    while len(runs) > 1 and any(r[3] < MIN_ANCHORS for r in runs):
+        runs.remove(min(runs, key=lambda r: r[3]))
+        merged: list[list] = []
+        for run in runs:
+            if merged and merged[-1][0] == run[0]:
+                merged[-1][2], merged[-1][3] = run[2], merged[-1][3] + run[3]
+            else:
+                merged.append(run)
+        runs = merged
+    return [r for r in runs if r[3] >= MIN_ANCHORS]
 
 
 def _continues(prev: Block, block: Block) -> bool:
@@ -127,24 +156,29 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     flow = tuple(b for b in blocks if not b.furniture)
     langs = _languages(flow, lexicons)
     flow = tuple(b if b.lang == l else _with_lang(b, l) for b, l in zip(flow, langs))
-    anchors = _anchors(flow, langs, lexicons)
-    if not anchors:
+    runs = anchor_runs(_anchors(flow, langs, lexicons))
+    if not runs:
         split = _fallback(flow, langs)
         return Split(split.versions, split.front, split.back, split.between, furniture)
-    order = sorted(anchors, key=lambda lang: anchors[lang][0])
-    versions, between, floor, front = [], [], 0, ()
-    for n, lang in enumerate(order):
-        nxt = anchors[order[n + 1]][0] if n + 1 < len(order) else len(flow)
-        title_start, body_start = _region_start(flow, langs, lang, anchors[lang][0], floor)
-        end = _region_end(flow, langs, lang, anchors[lang][-1], nxt)
+    titles: dict[str, tuple] = {}
+    bodies: dict[str, list] = {}
+    between, floor, front = [], 0, ()
+    for n, (lang, first, last, _count) in enumerate(runs):
+        nxt = runs[n + 1][1] if n + 1 < len(runs) else len(flow)
+        title_start, body_start = _region_start(flow, langs, lang, first, floor)
+        end = _region_end(flow, langs, lang, last, nxt)
         if n == 0:
             front = flow[:title_start]
         else:
             between.extend(flow[floor:title_start])
-        versions.append(VersionBlocks(lang, flow[title_start:body_start], flow[body_start:end]))
+        if lang in bodies:  # the language resumes after another one: one version, two stretches
+            bodies[lang].extend(flow[title_start:end])
+        else:
+            titles[lang] = flow[title_start:body_start]
+            bodies[lang] = list(flow[body_start:end])
         floor = end
-    return Split(tuple(versions), front=front, back=flow[floor:], between=tuple(between),
-                 furniture=furniture)
+    versions = tuple(VersionBlocks(lang, titles[lang], tuple(bodies[lang])) for lang in bodies)
+    return Split(versions, front=front, back=flow[floor:], between=tuple(between), furniture=furniture)
 
 
 def _with_lang(block: Block, lang: str | None) -> Block:

@@ -78,7 +78,7 @@ def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
     runs of one language are then merged.
 
     >>> anchor_runs([(1, "tk"), (2, "tk"), (3, "ru"), (4, "tk"), (5, "tk"), (9, "en")])
-    [['tk', 1, 5, 5]]
+    [['tk', 1, 5, 4]]
     """
     runs: list[list] = []
     for index, lang in anchors:

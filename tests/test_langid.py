@@ -31,3 +31,12 @@ def test_turkmen_prose_is_identified_as_turkmen():
 ])
 def test_short_paragraphs(text, lang):
     assert identify(text) == lang
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Жумушчу топтун жыйындарын өткөрүү жана мониторинг боюнча окутуу.", "ky"),
+    ("Жұмыс тобының отырыстарын өткізу және мониторинг бойынша оқыту.", "kk"),
+    ("Проведение заседаний рабочей группы и обучение мониторингу.", "ru"),
+])
+def test_central_asian_cyrillic(text, lang):
+    assert identify(text) == lang

@@ -74,3 +74,48 @@ def test_one_file_per_language_makes_one_plan(tmp_path):
     assert plan.languages == ("tk", "en")
     assert [s.format for s in plan.sources] == ["text", "text"]
     assert plan.version("en").parts[0].sections[0].activities[0].source.file == 1
+
+
+KY_RU = """КЫРГЫЗ РЕСПУБЛИКАСЫНДА АДАМ САТУУГА КАРШЫ ИШ-АРАКЕТТЕР ПЛАНЫ
+
+I бөлүм. ЖАЛПЫ ЧАРАЛАР
+
+1.1 бөлүмчө: Координациялоо
+
+Иш-чаралар:
+
+1.1.1. Жумушчу топтун жыйындарын өткөрүү жана мониторинг боюнча окутуу.
+
+Индикаторлор: Өткөрүлгөн жыйындардын саны.
+
+Жооптуу аткаруучулар: Ички иштер министрлиги, Башкы прокуратура.
+
+Аткаруу мөөнөтү: 2023–2025-жылдар
+
+ПЛАН ДЕЙСТВИЙ ПО ПРОТИВОДЕЙСТВИЮ ТОРГОВЛЕ ЛЮДЬМИ
+
+Часть 1: ОБЩИЕ МЕРЫ
+
+Раздел 1.1: Координация
+
+Мероприятия:
+
+1.1.1 Проведение заседаний рабочей группы и обучение мониторингу.
+
+Индикаторы: Количество заседаний.
+
+Ответственные исполнители: МВД, Генеральная прокуратура.
+
+Сроки исполнения: 2023-2025 годы
+"""
+
+
+def test_a_language_added_as_a_lexicon_file_is_recognised(tmp_path):
+    # Kyrgyz is known to polyplan only through pipeline/lexicon/ky.toml.
+    plan = paths_to_plan([write(tmp_path, "ky-ru.txt", KY_RU)], "ky-ru")
+    assert plan.languages == ("ky", "ru")
+    [ky] = plan.version("ky").activities()
+    assert (ky.number, ky.period.start, ky.period.end) == ("1.1.1", 2023, 2025)
+    assert [a.name for a in ky.agencies] == ["Ички иштер министрлиги", "Башкы прокуратура"]
+    assert plan.version("ru").parts[0].number == "1"
+    assert plan.unparsed == ()

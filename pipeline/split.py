@@ -20,7 +20,6 @@ from .model import Block, Split, VersionBlocks
 
 MIN_ANCHORS = 3
 SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
-TERMINAL = tuple(".!?;:…»\"”)")
 LETTER = regex.compile(r"\p{L}")
 
 
@@ -99,15 +98,11 @@ def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
     return [r for r in runs if r[3] >= MIN_ANCHORS]
 
 
-def _continues(prev: Block, block: Block) -> bool:
-    first = block.text[:1]
-    return first.islower() or not prev.text.rstrip().endswith(TERMINAL)
-
-
 def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
+    """End of a version: its last anchor and the paragraphs that continue it in lower case."""
     end = last + 1
     while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
-           and _continues(blocks[end - 1], blocks[end]) and not is_title_like(blocks[end])):
+           and blocks[end].text[:1].islower()):
         end += 1
     return end
 

@@ -119,3 +119,15 @@ def test_a_language_added_as_a_lexicon_file_is_recognised(tmp_path):
     assert [a.name for a in ky.agencies] == ["Ички иштер министрлиги", "Башкы прокуратура"]
     assert plan.version("ru").parts[0].number == "1"
     assert plan.unparsed == ()
+
+
+def test_same_language_text_after_the_last_version_is_back_matter(tmp_path):
+    en = ("ACTION PLAN\n\nPart I: MEASURES\n\nSection 1.1: FRAMEWORK\n\nActivities:\n\n"
+          "1.1.1 Analysis of the legislation.\n\nIndicators: Report.\n\nAgencies: Working Group.\n\n"
+          "Implementation period: 2020-2022\n\nNote 1: Donor funds may be used for\n\nthe implementation.\n\n"
+          "The International Organization for Migration (IOM) was founded in 1951.\n")
+    plan = paths_to_plan([write(tmp_path, "en.txt", en)], "en")
+    assert [n.text for n in plan.version("en").notes] == ["Donor funds may be used for the implementation."]
+    assert [(b.text, b.source.line) for b in plan.back_matter] == [
+        ("The International Organization for Migration (IOM) was founded in 1951.", 21)]
+    assert plan.unparsed == ()

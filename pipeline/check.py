@@ -3,15 +3,17 @@
 Each check is registered with its stable code and severity; the first line of its
 docstring is what a user reads.  Registration order is run order.
 
->>> sorted(CHECKS)[:1]
-['COVERAGE']
+>>> list(CHECKS)[:2]
+['NO_STRUCTURE', 'UNPARSED_TEXT']
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .model import Finding, Plan
+import regex
+
+from .model import Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -78,6 +80,60 @@ def coverage(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     if cov.source_chars != cov.accounted_chars:
         yield Finding(code, severity, "*", (), (
             f"{cov.accounted_chars} of {cov.source_chars} non-whitespace source characters accounted for"))
+
+
+@check("NUM_DUPLICATE", "error")
+def num_duplicate(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """The same printed activity number appears more than once in one language version."""
+    for version in plan.versions:
+        by_number: dict[str, list] = {}
+        for act in version.activities():
+            if act.number:
+                by_number.setdefault(act.number, []).append(act)
+        for number, acts in by_number.items():
+            if len(acts) > 1:
+                yield Finding(code, severity, version.lang, tuple(a.id for a in acts), (
+                    f"activity number {number} is printed {len(acts)} times in the '{version.lang}' version"),
+                    tuple({"id": a.id, "number": a.marker, "text": a.text[:120], "source": a.source.to_dict()}
+                          for a in acts))
+
+
+WORD = regex.compile(r"[\p{L}\p{M}]+")
+LATIN, CYRILLIC = regex.compile(r"\p{Script=Latin}"), regex.compile(r"\p{Script=Cyrillic}")
+
+
+def version_texts(version: Version) -> Iterator[tuple[str, str, Location | None]]:
+    """(id of the nearest element, printed text, location) for every text of a version."""
+    lang = version.lang
+    yield f"{lang}-title", version.title or "", version.title_source
+    for kind, items in (("preamble", version.preamble), ("note", version.notes)):
+        for n, item in enumerate(items, start=1):
+            yield f"{lang}-{kind}-{n}", item.text, item.source
+    for part in version.parts:
+        for node in (part, *part.sections):
+            yield node.id, node.heading or "", node.source
+            for item in node.needs + node.aims + node.objectives:
+                yield node.id, item.text, item.source
+            for act in getattr(node, "activities", ()):
+                yield act.id, act.text, act.source
+                for f in act.fields:
+                    yield act.id, f.value, f.source
+
+
+@check("MIXED_SCRIPT", "warning")
+def mixed_script(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A word mixes Latin and Cyrillic letters (a look-alike letter typed in the wrong alphabet)."""
+    for version in plan.versions:
+        for ref, text, source in version_texts(version):
+            for m in WORD.finditer(text):
+                word = m.group()
+                if LATIN.search(word) and CYRILLIC.search(word):
+                    odd = CYRILLIC if len(LATIN.findall(word)) >= len(CYRILLIC.findall(word)) else LATIN
+                    letters = [f"{ch} U+{ord(ch):04X}" for ch in word if odd.match(ch)]
+                    yield Finding(code, severity, version.lang, (ref,), (
+                        f"'{word}' mixes Latin and Cyrillic letters: {', '.join(letters)}"),
+                        ({"word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
+                          "source": source.to_dict() if source else None},))
 
 
 def plan_to_findings(plan: Plan) -> tuple[Finding, ...]:

@@ -60,7 +60,7 @@ def _debug_writer(folder: Path):
     return write
 
 
-def _extract_one(path: Path, args) -> tuple[int, object]:
+def _extract_one(path: Path, args):
     name, files = plan_inputs(path)
     if args.name:
         name = safe_name(args.name)
@@ -69,7 +69,7 @@ def _extract_one(path: Path, args) -> tuple[int, object]:
     folder = Path(args.out) / name
     plan = paths_to_plan(files, name, _debug_writer(folder) if args.debug else None)
     plan_to_files(plan, folder)
-    return len(plan.findings), plan
+    return plan
 
 
 def cmd_extract(args) -> int:
@@ -85,7 +85,7 @@ def cmd_extract(args) -> int:
         try:
             if not path.exists():
                 raise ExtractError("no such file or folder")
-            _n, plan = _extract_one(path, args)
+            plan = _extract_one(path, args)
         except ExtractError as exc:
             failed += 1
             print(f"polyplan: error: {raw}: {exc}", file=sys.stderr)

@@ -41,7 +41,6 @@ class _Text:
     text: str
     source: Location
     continued: list = field(default_factory=list)
-    kind: str = "item"
 
     def extend(self, block: Block, sep: str = " ") -> None:
         self.text = f"{self.text}{sep}{block.text}" if self.text else block.text
@@ -178,7 +177,7 @@ def _on_field(state: _State, block: Block, m) -> bool:
     activity = _current_activity(state)
     if activity is None:
         return False
-    f = _Field(m.rest, block.loc, kind="field", name=m.field, label=m.label)
+    f = _Field(m.rest, block.loc, name=m.field, label=m.label)
     activity.fields.append(f)
     state.target = f
     return True
@@ -201,7 +200,7 @@ def _on_activity(state: _State, block: Block) -> bool:
     text = m.group("text") or m.group("text2")
     marker = block.text[: len(block.text) - len(text)].rstrip()
     section = state.section(block.loc)
-    act = _Activity(text, block.loc, kind="activity", number=num, marker=marker)
+    act = _Activity(text, block.loc, number=num, marker=marker)
     section.children.append(act)
     state.context, state.target = "activities", act
     return True

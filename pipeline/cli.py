@@ -35,11 +35,7 @@ def safe_name(raw: str) -> str:
     >>> safe_name("nap-2020-2022.pdf")
     'nap-2020-2022-pdf'
     """
-    name = regex.sub(r"[^\w\-]+", "_", raw.replace("\x00", "")).strip("._-")
-    name = regex.sub(r"_?\.\s*", "-", name)
-    if raw.endswith((".pdf", ".docx", ".txt", ".md")) and "." in raw:
-        stem, ext = raw.rsplit(".", 1)
-        name = f"{safe_name(stem)}-{ext.lower()}"
+    name = regex.sub(r"[^\w\-.]+", "_", raw.replace("\x00", "")).strip("._-").replace(".", "-")
     if not name or name.lower() in RESERVED:
         name = f"plan_{name}" if name else "plan"
     return name

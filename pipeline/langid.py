@@ -15,7 +15,6 @@ True
 """
 from __future__ import annotations
 
-import functools
 import unicodedata
 
 import regex
@@ -57,23 +56,13 @@ def _score(lex: Lexicon, lowered: str, words: list[str]) -> int:
     return 2 * letters + 3 * stops + endings
 
 
-@functools.cache
-def _langdetect_factory():
-    from langdetect import DetectorFactory
-    from langdetect.detector_factory import init_factory
-    DetectorFactory.seed = 0
-    init_factory()
-    from langdetect import detector_factory
-    return detector_factory._factory
-
-
 def _langdetect(text: str) -> list[tuple[str, float]]:
+    """langdetect's ranked guesses, made deterministic (seed 0)."""
+    from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
-    factory = _langdetect_factory()
+    DetectorFactory.seed = 0
     try:
-        detector = factory.create()
-        detector.append(text)
-        return [(p.lang, p.prob) for p in detector.get_probabilities()]
+        return [(g.lang, g.prob) for g in detect_langs(text)]
     except LangDetectException:
         return []
 

@@ -12,6 +12,8 @@ first version is front matter, what follows the last one back matter; boilerplat
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from .langid import identify
@@ -177,5 +179,4 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
 
 
 def _with_lang(block: Block, lang: str | None) -> Block:
-    from dataclasses import replace
     return replace(block, lang=lang)

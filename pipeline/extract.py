@@ -135,12 +135,12 @@ def _leading_bold(paragraph) -> str:
     return "".join(out).strip()
 
 
-def _docx_paragraph_block(paragraph, loc: Location, page_start: bool) -> Block | None:
+def _docx_paragraph_block(paragraph, loc: Location, page_start: bool, span: int = 1) -> Block | None:
     text = " ".join(paragraph.text.replace("\u00a0", " ").split())
     if not text:
         return None
     return Block(text=text, loc=loc, heading=_heading_level(paragraph),
-                 bold=_leading_bold(paragraph), page_start=page_start)
+                 bold=_leading_bold(paragraph), page_start=page_start, span=span)
 
 
 def _breaks_page(paragraph) -> bool:
@@ -159,7 +159,7 @@ def _docx_table_blocks(table, table_no: int, file_index: int):
             alive.append(cell._tc)
             for p in cell._tc.iterchildren("{*}p"):
                 loc = Location(file=file_index, table=table_no, row=r, cell=c)
-                block = _docx_paragraph_block(Paragraph(p, cell), loc, False)
+                block = _docx_paragraph_block(Paragraph(p, cell), loc, False, cell.grid_span)
                 if block:
                     yield block
 

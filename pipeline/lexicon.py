@@ -1,13 +1,16 @@
 """Language knowledge as data: one TOML file per language in ``pipeline/lexicon/``.
 
 Each file gives the language's heading patterns (``[headings]``), field labels and their
-variants (``[labels]``) and language-identification hints (``[langid]``);
+variants (``[labels]``), table column headers (``[columns]``) and language-identification
+hints (``[langid]``);
 ``common.toml`` adds patterns shared by all languages.  Adding a language means adding a
 file — no code changes.
 
 >>> lex = load_lexicons()["en"]
 >>> lex.match_label("Implementation Period: 2020-2022.").field
 'period'
+>>> load_lexicons()["ru"].match_column("Наименование  мероприятия")
+'activity'
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import regex
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FIELDS = ("needs", "aims", "objectives", "activities", "indicators", "agencies", "period", "note")
+COLUMNS = ("number", "activity", "indicators", "agencies", "period", "financing", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class Lexicon:
     section: tuple[regex.Pattern, ...]
     label_re: regex.Pattern
     label_fields: dict
+    column_re: regex.Pattern
+    column_fields: dict
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -71,6 +77,23 @@ class Lexicon:
         variant = m.group("variant")
         return LabelMatch(self.label_fields[" ".join(variant.split()).casefold()], m.group("label"),
                           m.group("num"), text[m.end():].strip())
+
+
+    def match_column(self, text: str) -> str | None:
+        """The field a table header cell names (``Сроки исполнения`` → ``period``), or None."""
+        m = self.column_re.fullmatch(" ".join(text.split()))
+        return self.column_fields[" ".join(m.group("variant").split()).casefold()] if m else None
+
+
+def _compile_columns(columns: dict) -> tuple[regex.Pattern, dict]:
+    by_variant = {}
+    for name, variants in columns.items():
+        if name not in COLUMNS:
+            raise ValueError(f"unknown column field {name!r}")
+        by_variant.update({" ".join(v.split()).casefold(): name for v in variants})
+    alternatives = "|".join(
+        regex.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_variant, key=len, reverse=True)) or "(?!)"
+    return regex.compile(rf"(?P<variant>{alternatives})\s*[.:]?", regex.IGNORECASE | regex.V1), by_variant
 
 
 def _compile_labels(labels: dict) -> tuple[regex.Pattern, dict]:
@@ -97,6 +120,7 @@ def _build(data: dict, common: dict) -> Lexicon:
     headings = data.get("headings", {})
     shared = common.get("headings", {})
     label_re, label_fields = _compile_labels(data.get("labels", {}))
+    column_re, column_fields = _compile_columns(data.get("columns", {}))
     return Lexicon(
         code=data["code"], name=data.get("name", data["code"]),
         script=langid.get("script", "Latn"),
@@ -107,7 +131,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         langdetect_native=bool(langid.get("langdetect_native", True)),
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
-        label_re=label_re, label_fields=label_fields)
+        label_re=label_re, label_fields=label_fields, column_re=column_re, column_fields=column_fields)
 
 
 @functools.cache

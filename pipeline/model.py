@@ -80,7 +80,8 @@ class Block(_Record):
     ``heading`` is the heading level a style or font size suggests (0: none);
     ``bold`` the leading bold text (a field label, typically); ``page_start`` marks the
     first block of a page, where a paragraph may continue after a page break;
-    ``furniture`` marks running headers, footers and page numbers.
+    ``furniture`` marks running headers, footers and page numbers; ``span`` is the
+    number of table columns a cell spans (a merged cell).
     """
 
     text: str
@@ -90,6 +91,7 @@ class Block(_Record):
     page_start: bool = False
     furniture: bool = False
     lang: str | None = None
+    span: int = 1
 
     _optional = ("bold", "lang")
 

@@ -91,6 +91,7 @@ class _State:
     context: str = "preamble"
     target: _Text | None = None
     pending_label: tuple | None = None
+    columns: dict | None = None  # table column index -> field, from the last header row
 
     @property
     def part(self) -> _Node:
@@ -264,8 +265,161 @@ def _feed(state: _State, block: Block) -> None:
         _on_other(state, block)
 
 
+def _groups(blocks: tuple[Block, ...]) -> list[list[Block]]:
+    """Each paragraph alone; the consecutive blocks of one table together."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        key = (block.loc.file, block.loc.table)
+        if block.loc.table is not None and groups and (groups[-1][0].loc.file, groups[-1][0].loc.table) == key:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
 def _starts_lower(block: Block) -> bool:
     return block.text[:1].islower()
+
+
+# --- tables: one row per activity, columns named by a header row -------------------------
+
+_NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
+
+
+def _rows(blocks: list[Block]) -> list[dict[int, list[Block]]]:
+    """A table's blocks as rows: column index -> the cell's paragraphs."""
+    rows: list[dict[int, list[Block]]] = []
+    last = None
+    for block in blocks:
+        if block.loc.row != last:
+            rows.append({})
+            last = block.loc.row
+        rows[-1].setdefault(block.loc.cell or 0, []).append(block)
+    return rows
+
+
+def _cell_text(cell: list[Block]) -> str:
+    return "\n".join(b.text for b in cell)
+
+
+def _header(state: _State, row: dict[int, list[Block]]) -> dict[int, str | None] | None:
+    """Column index -> field (None for an unknown header) when ``row`` is a header row:
+    it names the activity column and at least half of its cells are known headers."""
+    names = {col: state.lex.match_column(_cell_text(cell)) for col, cell in row.items()}
+    known = [n for n in names.values() if n]
+    if "activity" in known and len(known) >= 2 and 2 * len(known) >= len(names):
+        return names
+    return None
+
+
+def _feed_table(state: _State, blocks: list[Block]) -> None:
+    """Header rows set the column map; rows under it are activities; other rows are paragraphs.
+
+    A table without a header row continues the previous table's columns (a table broken
+    across pages); a row whose number cell is empty continues the previous row.
+    """
+    first = True
+    for row in _rows(blocks):
+        header = _header(state, row)
+        if header:
+            _flush_pending(state)
+            state.columns = header
+            node = state.section(row[min(row)][0].loc) if state.context != "part" else state.container
+            node.labels.extend(Label(header[col] or "other", _cell_text(cell), cell[0].loc)
+                               for col, cell in sorted(row.items()))
+            state.context, state.target = "activities", None
+        elif state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
+            _table_row(state, row, first)
+            first = False
+        else:
+            for cell in row.values():
+                for block in cell:
+                    _feed(state, block)
+
+
+def _column(columns: dict, col: int, span: int) -> str | None:
+    """The field of a cell; a merged cell spanning the activity column is the activity."""
+    spanned = [columns.get(c) for c in range(col, col + span)]
+    return "activity" if "activity" in spanned else next((f for f in spanned if f), None)
+
+
+def _full_width(row: dict[int, list[Block]], columns: dict) -> bool:
+    """A single cell merged across most of the table: a heading row, not an activity."""
+    if len(row) != 1:
+        return False
+    cell = next(iter(row.values()))
+    return 2 * cell[0].span > len(columns)
+
+
+def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
+    names = {col: _column(state.columns, col, cell[0].span) for col, cell in row.items()}
+    by_field = {names[col]: cell for col, cell in row.items() if names[col]}
+    for col, cell in row.items():
+        if not names[col]:
+            state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
+                                  for b in cell)
+    if not by_field:
+        return
+    number_cell = by_field.pop("number", None)
+    text_cell = by_field.pop("activity", None)
+    current = _current_activity(state)
+    row_loc = next(iter(row.values()))[0].loc
+    if current is not None and number_cell is None and _row_continues(state, current, row_loc, text_cell, first):
+        _continue_row(current, text_cell, by_field)
+        return
+    marker, number, text, loc = "", None, "", (text_cell or number_cell or next(iter(by_field.values())))[0].loc
+    if number_cell:
+        marker = _cell_text(number_cell)
+        m = _NUMBER.search(marker)
+        number = m.group() if m else None
+    if text_cell:
+        text = _cell_text(text_cell)
+        m = ACT_ANY.fullmatch(text) if number_cell is None else None
+        if m:  # no number column: the number opens the activity's text
+            number, text = m.group("num") or m.group("num2"), m.group("text") or m.group("text2")
+            marker = text_cell[0].text[: len(text_cell[0].text) - len(text.split("\n")[0])].rstrip()
+    act = _Activity(text, loc, number=number, marker=marker)
+    act.continued.extend(b.loc for b in (number_cell or [])[1:] + (text_cell or [])[1:])
+    state.section(loc).children.append(act)
+    state.context, state.target = "activities", act
+    for name, cell in by_field.items():
+        _add_cell(state, act, name, cell)
+
+
+def _row_continues(state: _State, current: _Activity, row_loc: Location, text_cell, first: bool) -> bool:
+    """Does a row without a number continue the previous row?  Only a row of the same table,
+    or the first row of a table on a later page (a table broken across pages); then always
+    when the table numbers its rows, else when the previous text stopped mid-sentence."""
+    last = current.continued[-1] if current.continued else current.source
+    if current.source.table is None:
+        return False
+    if row_loc.table != last.table and not (first and (row_loc.page or 0) > (last.page or 0)):
+        return False
+    if "number" in state.columns.values() or not text_cell:
+        return True
+    return text_cell[0].text[:1].islower() or not current.text.rstrip().endswith(TERMINAL)
+
+
+def _add_cell(state: _State, act: _Activity, name: str, cell: list[Block]) -> None:
+    if name == "note":
+        note = _Item(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]])
+        state.notes.append(note)
+        return
+    f = _Field(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], name=name)
+    act.fields.append(f)
+
+
+def _continue_row(act: _Activity, text_cell, by_field) -> None:
+    """A row broken across a page: each cell continues the same column's text."""
+    for block in text_cell or []:
+        act.extend(block)
+    for name, cell in by_field.items():
+        existing = next((f for f in act.fields if f.name == name), None)
+        if existing is None:
+            act.fields.append(_Field(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], name=name))
+        else:
+            for block in cell:
+                existing.extend(block)
 
 
 # --- freezing builders into the model ------------------------------------------------------
@@ -343,8 +497,11 @@ def _part(node: _Node, lang: str, ids: _Ids) -> Part:
 def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tuple[Loose, ...]]:
     """Parse one language version; returns it with the text that could not be placed."""
     state = _State(lex)
-    for block in blocks.body:
-        _feed(state, block)
+    for group in _groups(blocks.body):
+        if group[0].loc.table is None:
+            _feed(state, group[0])
+        else:
+            _feed_table(state, group)
     _flush_pending(state)
     ids = _Ids()
     title = " ".join(b.text for b in blocks.title) or None

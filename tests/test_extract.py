@@ -54,14 +54,20 @@ def test_docx_order_styles_bold_labels_tables_and_header(tmp_path):
 
 def test_docx_plan_parses(tmp_path):
     plan = paths_to_plan([build_docx(tmp_path / "plan.docx")], "plan")
-    [activity] = plan.version("en").activities()
+    activity, row = plan.version("en").activities()
     assert activity.text == "Training in monitoring and reporting for members of the Working Group."
     assert activity.indicators == ("Number of trainings", "Number of participants")
     assert [a.name for a in activity.agencies] == ["Working Group", "Ministry of Justice (legal department, archive)"]
     assert (activity.period.start, activity.period.end) == (2024, 2025)
     assert plan.coverage.source_chars == plan.coverage.accounted_chars
-    # the table of this fixture is not a plan structure the parser knows yet: kept, not lost
-    assert [u.text for u in plan.unparsed] == ["No.", "Activity", "Deadline", "Merged cell text", "2025"]
+    # the table's header names its columns; its row is an activity whose merged cell spans No. and Activity
+    assert [(l.field, l.text) for l in plan.version("en").parts[0].sections[0].labels[-3:]] == [
+        ("number", "No."), ("activity", "Activity"), ("period", "Deadline")]
+    assert (row.number, row.marker, row.text, row.period.raw, row.period.end) == (
+        None, "", "Merged cell text", "2025", 2025)
+    assert (row.source.table, row.source.row, row.source.cell) == (1, 2, 1)
+    assert (row.fields[0].source.row, row.fields[0].source.cell) == (2, 3)
+    assert plan.unparsed == ()
 
 
 def test_pdf_page_furniture_is_kept_out_of_the_text_flow():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+from dataclasses import replace
 from collections import Counter
 from pathlib import Path
 
@@ -111,6 +112,125 @@ def _text_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
 
 # --- DOCX ----------------------------------------------------------------------------------
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int, alphabet: str) -> str:
+    """Word's letter numbering: a … z, aa … zz (the letter repeated)."""
+    return alphabet[(n - 1) % len(alphabet)] * ((n - 1) // len(alphabet) + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A counter in a Word numbering format (ECMA-376 §17.18.59 ST_NumberFormat).
+
+    >>> [format_number(4, f) for f in ("decimal", "upperRoman", "lowerLetter", "russianLower", "decimalZero")]
+    ['4', 'IV', 'd', 'г', '04']
+    """
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt in ("upperLetter", "lowerLetter"):
+        text = _letters(n, "abcdefghijklmnopqrstuvwxyz")
+        return text.upper() if fmt == "upperLetter" else text
+    if fmt in ("russianUpper", "russianLower"):
+        text = _letters(n, _CYRILLIC)
+        return text.upper() if fmt == "russianUpper" else text
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+class WordNumbering:
+    """The numbers Word shows for automatically numbered paragraphs (``numbering.xml``).
+
+    Counters run per abstract numbering definition in document order; a level's counter
+    restarts after any higher level advances; ``lvlText`` (``%1.%2.``) composes the label,
+    each level in its own format unless the level asks for legal numbering (``isLgl``).
+    """
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError):
+            return
+        for abstract in root.iterchildren(f"{_W}abstractNum"):
+            self.levels[abstract.get(f"{_W}abstractNumId")] = {
+                int(lvl.get(f"{_W}ilvl")): (int(_val(lvl, "start") or 1), _val(lvl, "numFmt") or "decimal",
+                                            _val(lvl, "lvlText") or "", lvl.find(f"{_W}isLgl") is not None)
+                for lvl in abstract.iterchildren(f"{_W}lvl")}
+        for num in root.iterchildren(f"{_W}num"):
+            overrides = {int(o.get(f"{_W}ilvl")): int(_val(o, "startOverride"))
+                         for o in num.iterchildren(f"{_W}lvlOverride") if _val(o, "startOverride")}
+            self.nums[num.get(f"{_W}numId")] = (_val(num, "abstractNumId"), overrides)
+
+    def label(self, paragraph) -> str:
+        """The number Word displays before ``paragraph`` ('' when it is not numbered)."""
+        num_id, ilvl = _num_pr(paragraph)
+        if num_id not in self.nums:
+            return ""
+        abstract, overrides = self.nums[num_id]
+        levels = self.levels.get(abstract, {})
+        if ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for lvl, start in overrides.items():
+                counters[lvl] = start - 1
+                for deeper in [k for k in counters if k > lvl]:
+                    del counters[deeper]
+        counters[ilvl] = counters.get(ilvl, levels[ilvl][0] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        _start, fmt, text, legal = levels[ilvl]
+        if fmt == "bullet":
+            return text
+        return regex.sub(r"%(\d)", lambda m: self._level_text(levels, counters, int(m.group(1)) - 1, legal), text)
+
+    @staticmethod
+    def _level_text(levels, counters, level: int, legal: bool) -> str:
+        """A level's counter in its own format; all decimal under legal numbering (isLgl)."""
+        start, fmt, _text, _legal = levels.get(level, (1, "decimal", "", False))
+        return format_number(counters.get(level, start), "decimal" if legal else fmt)
+
+
+def _val(element, name: str) -> str | None:
+    child = element.find(f"{_W}{name}")
+    return child.get(f"{_W}val") if child is not None else None
+
+
+def _num_pr(paragraph) -> tuple[str | None, int]:
+    """numId and level of a paragraph's numbering, from its own properties or its style's."""
+    p_pr = paragraph._p.pPr
+    num_pr = p_pr.find(f"{_W}numPr") if p_pr is not None else None
+    style = paragraph.style
+    while num_pr is None and style is not None:
+        s_pr = style.element.find(f"{_W}pPr")
+        num_pr = s_pr.find(f"{_W}numPr") if s_pr is not None else None
+        style = style.base_style
+    if num_pr is None:
+        return None, 0
+    return _val(num_pr, "numId"), int(_val(num_pr, "ilvl") or 0)
+
+
 _HEADING_STYLE = regex.compile(r"^(?:Heading|Заголовок|Überschrift|Titre)\s*(\d)", regex.IGNORECASE)
 
 
@@ -135,10 +255,14 @@ def _leading_bold(paragraph) -> str:
     return "".join(out).strip()
 
 
-def _docx_paragraph_block(paragraph, loc: Location, page_start: bool, span: int = 1) -> Block | None:
+def _docx_paragraph_block(paragraph, loc: Location, page_start: bool, span: int = 1,
+                          numbering: WordNumbering | None = None) -> Block | None:
     text = " ".join(paragraph.text.replace("\u00a0", " ").split())
     if not text:
         return None
+    number = numbering.label(paragraph) if numbering else ""
+    if number:  # Word's automatic number is what the reader sees before the text
+        text = f"{number} {text}"
     return Block(text=text, loc=loc, heading=_heading_level(paragraph),
                  bold=_leading_bold(paragraph), page_start=page_start, span=span)
 
@@ -148,7 +272,7 @@ def _breaks_page(paragraph) -> bool:
     return 'w:type="page"' in xml or "<w:lastRenderedPageBreak" in xml
 
 
-def _docx_table_blocks(table, table_no: int, file_index: int):
+def _docx_table_blocks(table, table_no: int, file_index: int, numbering: WordNumbering):
     from docx.text.paragraph import Paragraph
     seen, alive = set(), []  # keep the lxml proxies alive so their ids stay unique
     for r, row in enumerate(table.rows, start=1):
@@ -159,7 +283,7 @@ def _docx_table_blocks(table, table_no: int, file_index: int):
             alive.append(cell._tc)
             for p in cell._tc.iterchildren("{*}p"):
                 loc = Location(file=file_index, table=table_no, row=r, cell=c)
-                block = _docx_paragraph_block(Paragraph(p, cell), loc, False, cell.grid_span)
+                block = _docx_paragraph_block(Paragraph(p, cell), loc, False, cell.grid_span, numbering)
                 if block:
                     yield block
 
@@ -190,19 +314,20 @@ def _docx_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise ExtractError(f"not a readable DOCX ({exc.__class__.__name__})") from None
     blocks, paragraph_no, table_no, page_start = [], 0, 0, False
+    numbering = WordNumbering(document)
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph_no += 1
             paragraph = Paragraph(child, document)
             block = _docx_paragraph_block(
-                paragraph, Location(file=file_index, paragraph=paragraph_no), page_start)
+                paragraph, Location(file=file_index, paragraph=paragraph_no), page_start, 1, numbering)
             page_start = _breaks_page(paragraph) if block is None else False
             if block:
                 blocks.append(block)
         elif tag == "tbl":
             table_no += 1
-            blocks.extend(_docx_table_blocks(Table(child, document), table_no, file_index))
+            blocks.extend(_docx_table_blocks(Table(child, document), table_no, file_index, numbering))
     blocks.extend(_docx_furniture(document, file_index))
     return blocks, None
 
@@ -235,7 +360,40 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
             "margin": line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)}
 
 
-def _pdf_lines(path: Path) -> tuple[list[list[dict]], int]:
+def _page_lines(page, page_no: int, height: float) -> list[dict]:
+    return [_line_record(l, page_no, height) for l in page.extract_text_lines(return_chars=True, strip=True)]
+
+
+def _inside(obj: dict, bboxes) -> bool:
+    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
+
+
+def _page_tables(page, page_no: int) -> list[dict]:
+    """Ruled tables of a page: each cell's lines with its row, column and column span."""
+    if not (page.rects or page.lines):
+        return []
+    tables = []
+    for table in page.find_tables():
+        cells = []
+        for r, row in enumerate(table.rows, start=1):
+            for c, bbox in enumerate(row.cells, start=1):
+                if bbox is None:
+                    continue
+                span = 1
+                while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
+                    span += 1
+                inner = page.filter(lambda o, b=bbox: o.get("object_type") != "char" or _inside(o, (b,)))
+                lines = _page_lines(inner.crop(bbox), page_no, page.height)
+                for line in lines:
+                    line["margin"] = False
+                cells.append({"row": r, "cell": c, "span": span, "lines": lines})
+        tables.append({"top": table.bbox[1], "bbox": table.bbox, "cells": cells})
+    return tables
+
+
+def _pdf_pages(path: Path) -> tuple[list[dict], int]:
+    """Per page: the lines outside tables and the tables with their cells' lines."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
@@ -246,11 +404,13 @@ def _pdf_lines(path: Path) -> tuple[list[list[dict]], int]:
     pages = []
     with pdf:
         for page_no, page in enumerate(pdf.pages, start=1):
-            lines = page.extract_text_lines(return_chars=True, strip=True)
-            pages.append([_line_record(l, page_no, page.height) for l in lines])
+            tables = _page_tables(page, page_no)
+            boxes = [t["bbox"] for t in tables]
+            flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
+            pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
             page.close()
         count = len(pdf.pages)
-    if count and not any(pages):
+    if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
     return pages, count
 
@@ -291,16 +451,31 @@ def _paragraphs(lines: list[dict]) -> list[list[dict]]:
     return paragraphs
 
 
+def _paragraph_blocks(lines: list[dict], larger: list[float], file_index: int, span: int = 1,
+                      **loc) -> list[Block]:
+    """PDF lines to paragraph blocks; ``loc`` gives a table cell's position (no headings there)."""
+    blocks = []
+    for para in _paragraphs(lines):
+        first = para[0]
+        size = first["size"]
+        bbox = (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
+        blocks.append(Block(
+            text=_join_lines(para), heading=larger.index(size) + 1 if size in larger and not loc else 0,
+            bold=first["bold"], span=span,
+            loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox, **loc)))
+    return blocks
+
+
 def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
-    pages, count = _pdf_lines(path)
-    furniture = _furniture_keys(pages)
-    all_sizes = [l["size"] for lines in pages for l in lines if not l["margin"]]
+    pages, count = _pdf_pages(path)
+    furniture = _furniture_keys([p["lines"] for p in pages])
+    all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
     body = statistics.mode(all_sizes) if all_sizes else 0.0
     larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
-    blocks = []
-    for lines in pages:
-        flow = []
-        for n, line in enumerate(lines, start=1):
+    blocks, table_no = [], 0
+    for page in pages:
+        flow, pieces = [], []
+        for n, line in enumerate(page["lines"], start=1):
             line["line"] = n
             if line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
                 blocks.append(Block(text=line["text"], furniture=True, loc=Location(
@@ -308,12 +483,21 @@ def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
                     bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
             else:
                 flow.append(line)
-        for i, para in enumerate(_paragraphs(flow)):
-            first = para[0]
-            size = first["size"]
-            bbox = (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
-            blocks.append(Block(
-                text=_join_lines(para), heading=larger.index(size) + 1 if size in larger else 0,
-                bold=first["bold"], page_start=i == 0,
-                loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox)))
+        pieces.extend((b.loc.bbox[1], [b]) for b in _paragraph_blocks(flow, larger, file_index))
+        for table in page["tables"]:
+            table_no += 1
+            cells = [b for cell in table["cells"] for b in _paragraph_blocks(
+                _numbered(cell["lines"]), larger, file_index, table=table_no, row=cell["row"],
+                cell=cell["cell"], span=cell["span"])]
+            pieces.append((table["top"], cells))
+        page_blocks = [b for _, group in sorted(pieces, key=lambda p: p[0]) for b in group]
+        if page_blocks:
+            page_blocks[0] = replace(page_blocks[0], page_start=True)
+        blocks.extend(page_blocks)
     return blocks, count
+
+
+def _numbered(lines: list[dict]) -> list[dict]:
+    for n, line in enumerate(lines, start=1):
+        line["line"] = n
+    return lines

@@ -9,7 +9,7 @@ file — no code changes.
 >>> lex = load_lexicons()["en"]
 >>> lex.match_label("Implementation Period: 2020-2022.").field
 'period'
->>> load_lexicons()["ru"].match_column("Наименование  мероприятия")
+>>> load_lexicons()["ru"].match_column("Наименование мероприя тия:")
 'activity'
 """
 from __future__ import annotations
@@ -57,8 +57,7 @@ class Lexicon:
     section: tuple[regex.Pattern, ...]
     label_re: regex.Pattern
     label_fields: dict
-    column_re: regex.Pattern
-    column_fields: dict
+    columns: dict
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -80,20 +79,24 @@ class Lexicon:
 
 
     def match_column(self, text: str) -> str | None:
-        """The field a table header cell names (``Сроки исполнения`` → ``period``), or None."""
-        m = self.column_re.fullmatch(" ".join(text.split()))
-        return self.column_fields[" ".join(m.group("variant").split()).casefold()] if m else None
+        """The field a table header cell names (``Сроки исполнения`` → ``period``), or None.
+
+        Whitespace is ignored: a narrow header cell may break a word anywhere.
+        """
+        return self.columns.get(_squeeze(text).rstrip(".:"))
 
 
-def _compile_columns(columns: dict) -> tuple[regex.Pattern, dict]:
-    by_variant = {}
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _compile_columns(columns: dict) -> dict[str, str]:
+    out = {}
     for name, variants in columns.items():
         if name not in COLUMNS:
             raise ValueError(f"unknown column field {name!r}")
-        by_variant.update({" ".join(v.split()).casefold(): name for v in variants})
-    alternatives = "|".join(
-        regex.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_variant, key=len, reverse=True)) or "(?!)"
-    return regex.compile(rf"(?P<variant>{alternatives})\s*[.:]?", regex.IGNORECASE | regex.V1), by_variant
+        out.update({_squeeze(v).rstrip(".:"): name for v in variants})
+    return out
 
 
 def _compile_labels(labels: dict) -> tuple[regex.Pattern, dict]:
@@ -120,7 +123,7 @@ def _build(data: dict, common: dict) -> Lexicon:
     headings = data.get("headings", {})
     shared = common.get("headings", {})
     label_re, label_fields = _compile_labels(data.get("labels", {}))
-    column_re, column_fields = _compile_columns(data.get("columns", {}))
+    columns = _compile_columns(data.get("columns", {}))
     return Lexicon(
         code=data["code"], name=data.get("name", data["code"]),
         script=langid.get("script", "Latn"),
@@ -131,7 +134,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         langdetect_native=bool(langid.get("langdetect_native", True)),
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
-        label_re=label_re, label_fields=label_fields, column_re=column_re, column_fields=column_fields)
+        label_re=label_re, label_fields=label_fields, columns=columns)
 
 
 @functools.cache

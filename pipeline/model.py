@@ -199,6 +199,13 @@ class Agency(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Activity(_Record):
+    """A numbered activity: printed ``marker`` and ``text``, derived ``number``, lists, period.
+
+    ``source`` is where its text starts (DOCX paragraph or table/row/cell, PDF page with
+    bbox, text line); ``extent`` covers the whole activity with its fields, one location
+    per PDF page with the union of the bounding boxes there.
+    """
+
     id: str
     number: str | None
     marker: str
@@ -209,8 +216,9 @@ class Activity(_Record):
     fields: tuple[Field, ...]
     source: Location
     continued: tuple[Location, ...] = ()
+    extent: tuple[Location, ...] = ()
 
-    _optional = ("continued",)
+    _optional = ("continued", "extent")
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,12 +321,13 @@ def _feed_table(state: _State, blocks: list[Block]) -> None:
     first = True
     for row in _rows(blocks):
         header = _header(state, row)
-        if header:
+        if header and header == state.columns:  # repeated on a new page: the flow goes on
+            state.container.labels.extend(_header_labels(header, row))
+        elif header:
             _flush_pending(state)
             state.columns = header
             node = state.section(row[min(row)][0].loc) if state.context != "part" else state.container
-            node.labels.extend(Label(header[col] or "other", _cell_text(cell), cell[0].loc)
-                               for col, cell in sorted(row.items()))
+            node.labels.extend(_header_labels(header, row))
             state.context, state.target = "activities", None
         elif state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
             _table_row(state, row, first)
@@ -349,6 +350,10 @@ def _full_width(row: dict[int, list[Block]], columns: dict) -> bool:
         return False
     cell = next(iter(row.values()))
     return 2 * cell[0].span > len(columns)
+
+
+def _header_labels(header: dict, row: dict[int, list[Block]]) -> list[Label]:
+    return [Label(header[col] or "other", _cell_text(cell), cell[0].loc) for col, cell in sorted(row.items())]
 
 
 def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
@@ -472,7 +477,19 @@ def _activity(act: _Activity, section_id: str, ids: _Ids) -> Activity:
         id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
         agencies=tuple(Agency(name) for name in split_list(values["agencies"])),
-        period=period, fields=fields, source=act.source, continued=tuple(act.continued))
+        period=period, fields=fields, source=act.source, continued=tuple(act.continued),
+        extent=_extent([act.source, *act.continued, *(l for f in fields for l in (f.source, *f.continued))]))
+
+
+def _extent(locs) -> tuple[Location, ...]:
+    """One location per (file, page) with the union of the bounding boxes found there."""
+    boxes: dict[tuple[int, int], list] = {}
+    for loc in locs:
+        if loc.bbox is not None and loc.page is not None:
+            boxes.setdefault((loc.file, loc.page), []).append(loc.bbox)
+    return tuple(Location(file=file, page=page, bbox=(min(b[0] for b in bb), min(b[1] for b in bb),
+                                                     max(b[2] for b in bb), max(b[3] for b in bb)))
+                 for (file, page), bb in boxes.items())
 
 
 def _section(node: _Node, part_id: str, lang: str, ids: _Ids) -> Section:

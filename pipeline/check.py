@@ -3,8 +3,8 @@
 Each check is registered with its stable code and severity; the first line of its
 docstring is what a user reads.  Registration order is run order.
 
->>> list(CHECKS)[:2]
-['NO_STRUCTURE', 'UNPARSED_TEXT']
+>>> list(CHECKS)[:3]
+['GARBLED_TEXT', 'NO_STRUCTURE', 'UNPARSED_TEXT']
 """
 from __future__ import annotations
 
@@ -47,6 +47,21 @@ def check(code: str, severity: str):
         CHECKS[code] = Check(code, severity, run)
         return fn
     return register
+
+
+GARBLED_SHARE = 0.05
+
+
+@check("GARBLED_TEXT", "warning")
+def garbled_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A source's text layer is largely glyphs without Unicode meaning (fonts without a Unicode map)."""
+    for index, source in enumerate(plan.sources):
+        if source.chars and source.garbled_chars >= GARBLED_SHARE * source.chars:
+            share = source.garbled_chars / source.chars
+            yield Finding(code, severity, "*", (), (
+                f"{source.path}: {source.garbled_chars} of {source.chars} characters ({share:.0%}) have no "
+                "Unicode meaning; the text layer is unreliable (fonts without a Unicode map) and needs OCR"),
+                ({"file": index, "garbled_chars": source.garbled_chars, "chars": source.chars},))
 
 
 @check("NO_STRUCTURE", "warning")

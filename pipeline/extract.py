@@ -13,6 +13,7 @@ Unreadable input raises :class:`ExtractError` with a one-line reason.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import statistics
 from dataclasses import replace
@@ -28,6 +29,20 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
 class ExtractError(Exception):
     """A source that cannot be read; the message is one line naming the reason."""
+
+
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st", "\u00ad": None, "\u00a0": " "})
+
+
+def normalize(text: str) -> str:
+    """Typographic forms to plain text: ligatures spelled out, soft hyphens removed,
+    no-break spaces as spaces.
+
+    >>> normalize("e\ufb00ective con\u00adfirmed")
+    'effective confirmed'
+    """
+    return text.translate(_LIGATURES)
 
 
 def sha256_of(path: Path) -> str:
@@ -59,8 +74,30 @@ def file_to_blocks(path: Path, file_index: int = 0) -> tuple[Source, tuple[Block
     fmt = sniff_format(path)
     reader = {"text": _text_blocks, "docx": _docx_blocks, "pdf": _pdf_blocks}[fmt]
     blocks, pages = reader(path, file_index)
-    source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages)
+    chars, garbled = text_quality(b.text for b in blocks)
+    source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
+                    chars=chars, garbled_chars=garbled)
     return source, tuple(blocks)
+
+
+_CID = regex.compile(r"\(cid:\d+\)")
+_NO_MEANING = regex.compile(r"[\ufffd\p{Co}\p{Cc}--\s]", regex.V1)
+
+
+def text_quality(texts) -> tuple[int, int]:
+    """(glyphs, glyphs without a Unicode meaning) over ``texts``: an unmapped PDF glyph,
+    which pdfminer prints as ``(cid:N)``, counts as one of each.
+
+    >>> text_quality(["Ab (cid:12)(cid:7)", "\ufffd"])
+    (5, 3)
+    """
+    glyphs = garbled = 0
+    for text in texts:
+        cids = len(_CID.findall(text))
+        rest = _CID.sub("", text)
+        glyphs += cids + sum(1 for ch in rest if not ch.isspace())
+        garbled += cids + len(_NO_MEANING.findall(rest))
+    return glyphs, garbled
 
 
 # --- plain text and markdown -------------------------------------------------------------
@@ -104,7 +141,7 @@ def _text_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
     text = decode_text(path.read_bytes())
     blocks = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line, level = strip_markdown(raw.replace("\u00a0", " "))
+        line, level = strip_markdown(normalize(raw))
         if line:
             blocks.append(Block(text=line, loc=Location(file=file_index, line=number), heading=level))
     return blocks, None
@@ -257,7 +294,7 @@ def _leading_bold(paragraph) -> str:
 
 def _docx_paragraph_block(paragraph, loc: Location, page_start: bool, span: int = 1,
                           numbering: WordNumbering | None = None) -> Block | None:
-    text = " ".join(paragraph.text.replace("\u00a0", " ").split())
+    text = " ".join(normalize(paragraph.text).split())
     if not text:
         return None
     number = numbering.label(paragraph) if numbering else ""
@@ -353,10 +390,10 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
     while n_bold and cut < len(text):
         n_bold -= not text[cut].isspace()
         cut += 1
-    return {"text": text, "page": page_no, "x0": line["x0"], "x1": line["x1"],
+    return {"text": normalize(text), "page": page_no, "x0": line["x0"], "x1": line["x1"],
             "top": line["top"], "bottom": line["bottom"],
             "size": sizes.most_common(1)[0][0] if sizes else 0.0,
-            "bold": text[:cut].strip(),
+            "bold": normalize(text[:cut]).strip(),
             "margin": line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)}
 
 
@@ -424,17 +461,76 @@ def _furniture_keys(pages: list[list[dict]]) -> set[str]:
     return {key for key in repeated if key}
 
 
-def _join_lines(lines: list[dict]) -> str:
-    text = ""
+_WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
+
+
+def vocabulary(lines) -> set[str]:
+    """Words and hyphenated compounds (casefolded) printed whole in ``lines`` (in reading
+    order): the pieces around a line-end hyphen are left out, they may be fragments."""
+    out, broken = set(), False
     for line in lines:
-        piece = line["text"]
+        found = _WORD.findall(line)
+        if broken and found:
+            found = found[1:]
+        broken = line.endswith("-")
+        if broken and found:
+            found = found[:-1]
+        for word in found:
+            parts = word.casefold().split("-")
+            out.add(word.casefold())
+            out.update(parts)
+            out.update(f"{part}-" for part in parts[:-1])  # a compound's first element
+    return out
+
+
+class Words:
+    """A document's vocabulary, answering whether a string is a word of it — exactly, or
+    for longer words by its stem (``mechanisms`` is known from ``mechanism``)."""
+
+    def __init__(self, words: set[str]):
+        self.words = words
+        self.sorted = sorted(words)
+
+    def __contains__(self, word: str) -> bool:
+        word = word.casefold()
+        if word in self.words:
+            return True
+        if len(word) < 6:
+            return False
+        stem = word[:max(5, len(word) - 3)]
+        i = bisect.bisect_left(self.sorted, stem)
+        return i < len(self.sorted) and self.sorted[i].startswith(stem)
+
+
+def join_lines(texts: list[str], words: Words) -> str:
+    """Lines of one paragraph joined, undoing line-end hyphenation where the evidence of
+    the document says so.  A hyphen between letters at a line end stays (a compound) when
+    the document prints that compound, or a compound with the same first element; it goes
+    (a word broken by the typesetter) when the joined word is a word of the document, or
+    when neither piece is; otherwise (``Criminal-Procedure``, ``anti-trafficking``) it stays.
+
+    >>> join_lines(["the imple-", "mentation of well-", "known plans, Criminal-", "Procedure, anti-",
+    ...             "trafficking, Passe-", "nger"],
+    ...            Words({"implementation", "well-known", "well-", "criminal", "procedure", "trafficking"}))
+    'the implementation of well-known plans, Criminal-Procedure, anti-trafficking, Passenger'
+    """
+    text = ""
+    for piece in texts:
         if not text:
             text = piece
         elif text.endswith("-") and len(text) > 1 and text[-2].isalnum() and piece[:1].isalnum():
-            text += piece  # a hyphenated compound broken at the line end keeps its hyphen
+            head = regex.search(r"\p{L}*$", text[:-1]).group()
+            tail = regex.match(r"\p{L}*", piece).group()
+            text = text[:-1] + piece if head and tail and _broken(head, tail, words) else text + piece
         else:
             text += " " + piece
     return text
+
+
+def _broken(head: str, tail: str, words: Words) -> bool:
+    if {f"{head}-{tail}".casefold(), f"{head}-".casefold()} & words.words:
+        return False
+    return head + tail in words or not (head in words or tail in words)
 
 
 def _paragraphs(lines: list[dict]) -> list[list[dict]]:
@@ -451,8 +547,8 @@ def _paragraphs(lines: list[dict]) -> list[list[dict]]:
     return paragraphs
 
 
-def _paragraph_blocks(lines: list[dict], larger: list[float], file_index: int, span: int = 1,
-                      **loc) -> list[Block]:
+def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file_index: int,
+                      span: int = 1, **loc) -> list[Block]:
     """PDF lines to paragraph blocks; ``loc`` gives a table cell's position (no headings there)."""
     blocks = []
     for para in _paragraphs(lines):
@@ -460,7 +556,7 @@ def _paragraph_blocks(lines: list[dict], larger: list[float], file_index: int, s
         size = first["size"]
         bbox = (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
         blocks.append(Block(
-            text=_join_lines(para), heading=larger.index(size) + 1 if size in larger and not loc else 0,
+            text=join_lines([l["text"] for l in para], words), heading=larger.index(size) + 1 if size in larger and not loc else 0,
             bold=first["bold"], span=span,
             loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox, **loc)))
     return blocks
@@ -472,6 +568,7 @@ def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
     all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
     body = statistics.mode(all_sizes) if all_sizes else 0.0
     larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
+    words = Words(vocabulary(l["text"] for p in pages for l in _all_lines(p)))
     blocks, table_no = [], 0
     for page in pages:
         flow, pieces = [], []
@@ -483,11 +580,11 @@ def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
                     bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
             else:
                 flow.append(line)
-        pieces.extend((b.loc.bbox[1], [b]) for b in _paragraph_blocks(flow, larger, file_index))
+        pieces.extend((b.loc.bbox[1], [b]) for b in _paragraph_blocks(flow, larger, words, file_index))
         for table in page["tables"]:
             table_no += 1
             cells = [b for cell in table["cells"] for b in _paragraph_blocks(
-                _numbered(cell["lines"]), larger, file_index, table=table_no, row=cell["row"],
+                _numbered(cell["lines"]), larger, words, file_index, table=table_no, row=cell["row"],
                 cell=cell["cell"], span=cell["span"])]
             pieces.append((table["top"], cells))
         page_blocks = [b for _, group in sorted(pieces, key=lambda p: p[0]) for b in group]
@@ -495,6 +592,13 @@ def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
             page_blocks[0] = replace(page_blocks[0], page_start=True)
         blocks.extend(page_blocks)
     return blocks, count
+
+
+def _all_lines(page: dict):
+    yield from page["lines"]
+    for table in page["tables"]:
+        for cell in table["cells"]:
+            yield from cell["lines"]
 
 
 def _numbered(lines: list[dict]) -> list[dict]:

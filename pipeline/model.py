@@ -118,10 +118,15 @@ class Split(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Source(_Record):
+    """An input file: ``chars`` non-whitespace characters were extracted from it, of which
+    ``garbled_chars`` are glyphs without a Unicode meaning (a font without a Unicode map)."""
+
     path: str
     sha256: str
     format: str
     pages: int | None = None
+    chars: int = 0
+    garbled_chars: int = 0
 
 
 @dataclass(frozen=True, slots=True)

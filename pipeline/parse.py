@@ -65,6 +65,7 @@ class _Activity(_Text):
     number: str | None = None
     marker: str = ""
     fields: list = field(default_factory=list)
+    cells: list = field(default_factory=list)  # a table row's number cell: part of the extent
 
 
 @dataclass
@@ -384,7 +385,9 @@ def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
             number, text = m.group("num") or m.group("num2"), m.group("text") or m.group("text2")
             marker = text_cell[0].text[: len(text_cell[0].text) - len(text.split("\n")[0])].rstrip()
     act = _Activity(text, loc, number=number, marker=marker)
-    act.continued.extend(b.loc for b in (number_cell or [])[1:] + (text_cell or [])[1:])
+    act.continued.extend(b.loc for b in (text_cell or [])[1:])
+    if text_cell:
+        act.cells.extend(b.loc for b in number_cell or [])
     state.section(loc).children.append(act)
     state.context, state.target = "activities", act
     for name, cell in by_field.items():
@@ -478,7 +481,8 @@ def _activity(act: _Activity, section_id: str, ids: _Ids) -> Activity:
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
         agencies=tuple(Agency(name) for name in split_list(values["agencies"])),
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
-        extent=_extent([act.source, *act.continued, *(l for f in fields for l in (f.source, *f.continued))]))
+        extent=_extent([act.source, *act.continued, *act.cells,
+                        *(l for f in fields for l in (f.source, *f.continued))]))
 
 
 def _extent(locs) -> tuple[Location, ...]:

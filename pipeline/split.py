@@ -101,12 +101,18 @@ def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
 
 
 def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
-    """End of a version: its last anchor and the paragraphs that continue it in lower case."""
+    """End of a version: its last anchor and the paragraphs that continue it — in lower
+    case, or at the top of a page after a sentence the previous page left open."""
     end = last + 1
     while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
-           and blocks[end].text[:1].islower()):
+           and (blocks[end].text[:1].islower() or _continues_page(blocks[end - 1], blocks[end]))):
         end += 1
     return end
+
+
+def _continues_page(previous: Block, block: Block) -> bool:
+    return (block.page_start and block.loc.file == previous.loc.file
+            and not previous.text.rstrip().endswith((".", "!", "?", ":", ";", "…")))
 
 
 def _region_start(blocks, langs, lang: str, first: int, floor: int) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from pipeline.check import CHECKS, SEVERITIES
 
 
 def test_codes_unique_documented_and_well_formed():
-    assert list(CHECKS) == ["NO_STRUCTURE", "UNPARSED_TEXT", "COVERAGE", "NUM_DUPLICATE", "MIXED_SCRIPT"]
+    assert list(CHECKS) == ["GARBLED_TEXT", "NO_STRUCTURE", "UNPARSED_TEXT", "COVERAGE", "NUM_DUPLICATE", "MIXED_SCRIPT"]
     for code, check in CHECKS.items():
         assert regex.fullmatch(r"[A-Z][A-Z0-9_]+", code)
         assert check.severity in SEVERITIES

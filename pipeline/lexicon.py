@@ -1,8 +1,8 @@
 """Language knowledge as data: one TOML file per language in ``pipeline/lexicon/``.
 
 Each file gives the language's heading patterns (``[headings]``), field labels and their
-variants (``[labels]``), table column headers (``[columns]``) and language-identification
-hints (``[langid]``);
+variants (``[labels]``), table column headers (``[columns]``), period words
+(``[periods]``) and language-identification hints (``[langid]``);
 ``common.toml`` adds patterns shared by all languages.  Adding a language means adding a
 file — no code changes.
 
@@ -58,6 +58,7 @@ class Lexicon:
     label_re: regex.Pattern
     label_fields: dict
     columns: dict
+    periods: "PeriodWords"
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -84,6 +85,38 @@ class Lexicon:
         Whitespace is ignored: a narrow header cell may break a word anywhere.
         """
         return self.columns.get(_squeeze(text).rstrip(".:"))
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodWords:
+    """A language's period vocabulary (``[periods]``), compiled: phrases that make a period
+    ongoing, recurring or a deadline (``by``); quarter and half-year words; ordinals 1-4;
+    month stems in calendar order."""
+
+    ongoing: regex.Pattern
+    recurring: regex.Pattern
+    by: regex.Pattern
+    quarter: str
+    half: str
+    ordinals: tuple[str, ...]
+    months: tuple[str, ...]
+
+
+_NEVER = "(?!)"
+
+
+def _phrases(items) -> regex.Pattern:
+    alternatives = "|".join(regex.escape(i).replace(r"\ ", r"\s+") for i in items) or _NEVER
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})", regex.IGNORECASE | regex.V1)
+
+
+def compile_periods(data: dict) -> PeriodWords:
+    def words(key):  # stems and small patterns, matched at a word start
+        return "|".join(f"(?:{w})" for w in data.get(key, [])) or _NEVER
+    return PeriodWords(
+        ongoing=_phrases(data.get("ongoing", [])), recurring=_phrases(data.get("recurring", [])),
+        by=_phrases(data.get("by", [])), quarter=words("quarter"), half=words("half"),
+        ordinals=tuple(data.get("ordinals", [])), months=tuple(data.get("months", [])))
 
 
 def _squeeze(text: str) -> str:
@@ -124,6 +157,7 @@ def _build(data: dict, common: dict) -> Lexicon:
     shared = common.get("headings", {})
     label_re, label_fields = _compile_labels(data.get("labels", {}))
     columns = _compile_columns(data.get("columns", {}))
+    periods = compile_periods(data.get("periods", {}))
     return Lexicon(
         code=data["code"], name=data.get("name", data["code"]),
         script=langid.get("script", "Latn"),
@@ -134,7 +168,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         langdetect_native=bool(langid.get("langdetect_native", True)),
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
-        label_re=label_re, label_fields=label_fields, columns=columns)
+        label_re=label_re, label_fields=label_fields, columns=columns, periods=periods)
 
 
 @functools.cache

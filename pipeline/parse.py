@@ -472,10 +472,10 @@ def _items(items: list[_Item]) -> tuple[Item, ...]:
                       continued=tuple(i.continued)) for i in items)
 
 
-def _activity(act: _Activity, section_id: str, ids: _Ids) -> Activity:
+def _activity(act: _Activity, section_id: str, ids: _Ids, lex: Lexicon) -> Activity:
     fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued)) for f in act.fields)
     values = {name: "\n".join(f.value for f in fields if f.field == name) for name in ACT_FIELDS}
-    period = text_to_period(values["period"]) if any(f.field == "period" for f in fields) else None
+    period = text_to_period(values["period"], lex) if any(f.field == "period" for f in fields) else None
     return Activity(
         id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
@@ -496,23 +496,25 @@ def _extent(locs) -> tuple[Location, ...]:
                  for (file, page), bb in boxes.items())
 
 
-def _section(node: _Node, part_id: str, lang: str, ids: _Ids) -> Section:
+def _section(node: _Node, part_id: str, lex: Lexicon, ids: _Ids) -> Section:
+    lang = lex.code
     base = f"{lang}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
     sid = ids(base)
     return Section(
         id=sid, number=node.number, declared=node.declared, heading=node.heading, title=node.title,
         needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
         objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
-        activities=tuple(_activity(a, sid, ids) for a in node.children), source=node.source)
+        activities=tuple(_activity(a, sid, ids, lex) for a in node.children), source=node.source)
 
 
-def _part(node: _Node, lang: str, ids: _Ids) -> Part:
+def _part(node: _Node, lex: Lexicon, ids: _Ids) -> Part:
+    lang = lex.code
     pid = ids(f"{lang}-part-{_slug(node.number)}")
     return Part(
         id=pid, number=node.number, heading=node.heading, title=node.title,
         needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
         objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
-        sections=tuple(_section(s, pid, lang, ids) for s in node.children), source=node.source)
+        sections=tuple(_section(s, pid, lex, ids) for s in node.children), source=node.source)
 
 
 def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tuple[Loose, ...]]:
@@ -529,5 +531,5 @@ def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tup
     version = Version(
         lang=blocks.lang, title=title, title_source=blocks.title[0].loc if blocks.title else None,
         preamble=_items(state.preamble), notes=_items(state.notes),
-        parts=tuple(_part(p, blocks.lang, ids) for p in state.parts))
+        parts=tuple(_part(p, lex, ids) for p in state.parts))
     return version, tuple(state.unparsed)

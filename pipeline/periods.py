@@ -1,4 +1,11 @@
-"""Implementation periods: printed text to start/end years, raw text kept.
+"""Implementation periods: printed text to start/end (year, and month where stated) and a kind.
+
+Kinds: ``range`` (2020–2022), ``single`` (one year, quarter, half-year or month),
+``by`` (a deadline: "не позднее 4 квартала 2023 года", "by Q4 2023"), ``ongoing``
+("Постоянно"), ``recurring`` ("Ежемесячно", "annually", "1 раз в квартал"), ``unknown``.
+Years and months are language-neutral; the words (quarter, half-year, ordinals, month
+names, "ongoing"/"recurring"/"by" phrases) come from the lexicon's ``[periods]`` table.
+The raw text is always kept.
 
 >>> text_to_period("2020–2022-nji ýyllar")
 Period(raw='2020–2022-nji ýyllar', start=2020, end=2022, kind='range', start_month=None, end_month=None)
@@ -11,23 +18,85 @@ from __future__ import annotations
 
 import regex
 
+from .lexicon import Lexicon, PeriodWords, compile_periods, lexicon_for
 from .model import Period
 
 YEAR = r"(?:19|20)\d{2}"
-_RANGE = regex.compile(rf"(?<!\d)(?P<a>{YEAR})\s*(?:[-–—‒]|\bto\b|\bdo\b|\bпо\b|\bдо\b)\s*(?P<b>{YEAR})(?!\d)",
+DASH = r"[-–—‒]"
+_RANGE = regex.compile(rf"(?<!\d)(?P<a>{YEAR})\s*(?:{DASH}|\bto\b|\bdo\b|\bпо\b|\bдо\b)\s*(?P<b>{YEAR})(?!\d)",
                        regex.IGNORECASE)
 _YEAR = regex.compile(rf"(?<!\d)(?P<a>{YEAR})(?!\d)")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_NO_WORDS = compile_periods({})
 
 
-def text_to_period(raw: str) -> Period:
-    """Normalise a printed period: a year range, a single year, or unknown."""
+_NUMERAL = r"(?:[1-4]|iv|i{1,3})(?![\d\p{L}])"
+
+
+def _unit(words: PeriodWords, unit: str) -> regex.Pattern:
+    """'<n> <unit>' with n a digit or roman numeral 1-4 (or a span 'II-III'), or an ordinal
+    word; or '<unit><n>' (Q4, H2)."""
+    ordinals = "|".join(f"(?P<o{i}>{o})" for i, o in enumerate(words.ordinals, start=1)) or "(?!)"
+    return regex.compile(
+        rf"(?<![\p{{L}}\d])(?:(?P<n>{_NUMERAL}(?:\S*?\s*[-–]\s*{_NUMERAL})?)|{ordinals})\S*\s*(?:{unit})"
+        rf"|(?<!\p{{L}})(?:{unit})\s*(?P<m>[1-4])(?!\d)", regex.IGNORECASE | regex.V1)
+
+
+def _ordinals(m: regex.Match) -> list[int]:
+    """The numbers a unit match names: [2, 3] for 'II-III кварталы', [4] for 'Q4'."""
+    if m.group("n"):
+        return [_ROMAN.get(n.casefold()) or int(n) for n in regex.findall(r"[1-4]|[ivIV]+", m.group("n"))]
+    if m.group("m"):
+        return [int(m.group("m"))]
+    return [next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("o") and v)]
+
+
+def _months(text: str, words: PeriodWords) -> list[int]:
+    """Months named in ``text``: (quarter or half-year as its first and last month) or month names."""
+    if words.quarter != "(?!)":
+        quarters = [n for m in _unit(words, words.quarter).finditer(text) for n in _ordinals(m)]
+        if quarters:
+            return [3 * min(quarters) - 2, 3 * max(quarters)]
+    if words.half != "(?!)":
+        halves = [n for m in _unit(words, words.half).finditer(text) for n in _ordinals(m)]
+        if halves and max(halves) <= 2:
+            return [6 * min(halves) - 5, 6 * max(halves)]
+    found = []
+    for number, stem in enumerate(words.months, start=1):
+        if regex.search(rf"(?<!\p{{L}})(?:{stem})", text, regex.IGNORECASE | regex.V1):
+            found.append(number)
+    return [min(found), max(found)] if found else []
+
+
+def text_to_period(raw: str, lex: Lexicon | None = None) -> Period:
+    """Normalise a printed period with the words of ``lex`` (its language's lexicon).
+
+    >>> ru = lexicon_for("ru")
+    >>> text_to_period("не позднее 4 квартала 2023 года", ru)
+    Period(raw='не позднее 4 квартала 2023 года', start=None, end=2023, kind='by', start_month=None, end_month=12)
+    >>> p = text_to_period("Второе полугодие 2023 года", ru); (p.kind, p.start, p.start_month, p.end_month)
+    ('single', 2023, 7, 12)
+    >>> text_to_period("1 раз в квартал", ru).kind
+    'recurring'
+    """
     text = raw.strip()
-    m = _RANGE.search(text)
-    if m:
-        start, end = int(m.group("a")), int(m.group("b"))
-        return Period(raw=text, start=start, end=end, kind="range" if start != end else "single")
+    words = lex.periods if lex else _NO_WORDS
     years = [int(y) for y in _YEAR.findall(text)]
-    if years:
-        return Period(raw=text, start=min(years), end=max(years),
-                      kind="single" if len(set(years)) == 1 else "range")
-    return Period(raw=text, start=None, end=None, kind="unknown")
+    m = _RANGE.search(text)
+    start, end = (int(m.group("a")), int(m.group("b"))) if m else (
+        (min(years), max(years)) if years else (None, None))
+    months = _months(text, words) if years else []
+    by = words.by.search(text)  # a preposition (до, by) or a postposition (çenli, чейин)
+    if words.recurring.search(text):
+        kind = "recurring"
+    elif words.ongoing.search(text):
+        kind = "ongoing"
+    elif years and by and not m:
+        kind, start = "by", None
+    elif years:
+        kind = "range" if start != end else "single"
+    else:
+        kind = "unknown"
+    start_month = months[0] if months and start is not None else None
+    end_month = months[-1] if months else None
+    return Period(raw=text, start=start, end=end, kind=kind, start_month=start_month, end_month=end_month)

@@ -150,3 +150,25 @@ def test_text_layer_without_unicode_map_is_a_warning():
     reference = paths_to_plan([NAP["pdf"]], "nap")
     assert reference.sources[0].garbled_chars == 0
     assert not [f for f in reference.findings if f.code == "GARBLED_TEXT"]
+
+
+def test_russian_only_table_with_flat_numbering_and_extra_columns(tmp_path):
+    from .fixtures.build import build_flat_table_docx
+    plan = paths_to_plan([build_flat_table_docx(tmp_path / "plan.docx")], "flat")
+    assert plan.languages == ("ru",)
+    [section] = plan.version("ru").parts[0].sections
+    assert (section.number, section.title) == ("1.1", "Профилактика")
+    acts = section.activities
+    assert [(a.number, a.marker) for a in acts] == [("1", "1."), ("2", "2."), ("3", "3.")]
+    assert acts[1].text == "Подготовить методическое пособие для учителей средних школ."
+    assert [(f.field, f.value) for f in acts[1].fields] == [("period", "Ежегодно"), ("agencies", "Министерство образования"),
+                                                            ("financing", "Средства доноров")]
+    assert [(a.period.kind, a.period.start, a.period.end, a.period.end_month) for a in acts] == [
+        ("single", 2024, 2024, 3), ("recurring", None, None, None), ("by", None, 2025, 12)]
+    assert [g.name for g in acts[2].agencies] == ["Министерство внутренних дел (МВД)", "Генеральная прокуратура"]
+    assert [n.text for n in plan.version("ru").notes] == ["По согласованию"]
+    assert [(u.text, u.reason, u.source.cell) for u in plan.unparsed] == [
+        ("120", "table column without a known header", 6)]
+    assert [l.field for l in plan.version("ru").parts[0].labels] == [
+        "number", "activity", "period", "agencies", "financing", "other", "note"]
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars

@@ -1,6 +1,6 @@
 """The pipeline end to end: source files to one :class:`~pipeline.model.Plan`.
 
-extract → split → parse → check; each stage is a module exposing one ``a_to_b``
+extract → split → parse → align → check; each stage is a module exposing one ``a_to_b``
 function.  ``debug`` receives each stage's intermediate result (``--debug``).
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from .align import plan_to_alignment
 from .check import plan_to_findings
 from .extract import file_to_blocks
 from .lexicon import lexicon_for
@@ -43,5 +44,7 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
                 unparsed=tuple(unparsed), furniture=_loose(split.furniture))
     source_chars = sum(count_chars(b.text) for b in blocks)
     accounted = sum(count_chars(s) for s in printed_strings(plan))
-    plan = replace(plan, coverage=Coverage(source_chars, accounted))
+    plan = replace(plan, coverage=Coverage(source_chars, accounted), alignment=plan_to_alignment(plan))
+    if debug:
+        debug("alignment", plan.alignment)
     return replace(plan, findings=plan_to_findings(plan))

@@ -15,6 +15,7 @@ file — no code changes.
 from __future__ import annotations
 
 import functools
+import unicodedata
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,7 +178,7 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> dict[str, Lexicon]:
     common = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8"))
     out = {}
     for path in sorted(directory.glob("*.toml")):
-        if path.stem == "common":
+        if path.stem in ("common", "agencies"):  # shared patterns; the agency gazetteer
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         out[data["code"]] = _build(data, common)
@@ -197,3 +198,60 @@ def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, 
     """Patterns of web-site/database furniture (``common.toml`` ``[boilerplate]``)."""
     common = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8"))
     return _patterns(common.get("boilerplate", {}).get("patterns", []))
+
+
+# --- agency gazetteer ----------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
+                         "–": "-", "—": "-"})
+
+
+def fold(text: str) -> str:
+    """Text for matching names: case, diacritics, quote styles and spacing ignored.
+
+    >>> fold("Türkmenistanyň  İçeri işler") == fold("turkmenistanyn iceri ISLER")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_QUOTES).casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Agency names (all languages) to canonical ids, from ``lexicon/agencies.toml``."""
+
+    names: tuple[tuple[str, str], ...]  # (folded name, id), longest first
+    pattern: regex.Pattern  # any known name, folded, at word boundaries
+    protected: regex.Pattern  # names printed with a comma, as printed (case-insensitive)
+
+    def lookup(self, name: str) -> str | None:
+        """The id of the longest known name inside ``name``, or None.
+
+        >>> load_gazetteer().lookup("Министерство внутренних дел (МВД)")
+        'interior-ministry'
+        """
+        folded = fold(name)
+        best = None
+        for m in self.pattern.finditer(folded, overlapped=True):
+            if best is None or len(m.group()) > len(best):
+                best = m.group()
+        return dict(self.names).get(best) if best else None
+
+
+@functools.cache
+def load_gazetteer(path: Path = LEXICON_DIR / "agencies.toml") -> Gazetteer:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    names, protected = {}, []
+    for agency_id, by_lang in data.items():
+        for variants in by_lang.values():
+            for variant in variants:
+                names[fold(variant)] = agency_id
+                if "," in variant:
+                    protected.append(regex.escape(variant).replace(r"\ ", r"\s+"))
+    ordered = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
+    alternatives = "|".join(regex.escape(n) for n, _ in ordered) or "(?!)"
+    return Gazetteer(
+        names=ordered,
+        pattern=regex.compile(rf"(?<![\p{{L}}\d])(?:{alternatives})(?![\p{{L}}\d])", regex.V1),
+        protected=regex.compile("|".join(sorted(protected, key=len, reverse=True)) or "(?!)",
+                                regex.IGNORECASE | regex.V1))

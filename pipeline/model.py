@@ -278,6 +278,28 @@ class Version(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Alignment(_Record):
+    """One alignment row: the counterparts of one part, section or activity in each version.
+
+    ``refs`` pairs each language with the id of its element, or None where that version
+    lacks it; ``score`` (0-1) is the mean similarity of the linked elements; ``crossed``
+    marks a row linked against the order of its neighbours (a swap).
+    """
+
+    kind: str
+    refs: tuple[tuple[str, str | None], ...]
+    score: float
+    crossed: bool = False
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "refs": dict(self.refs), "score": round(self.score, 3),
+                "crossed": self.crossed}
+
+    def ref(self, lang: str) -> str | None:
+        return dict(self.refs).get(lang)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding(_Record):
     code: str
     severity: str
@@ -303,7 +325,7 @@ class Plan(_Record):
     unparsed: tuple[Loose, ...] = ()
     furniture: tuple[Loose, ...] = ()
     coverage: Coverage = field(default_factory=lambda: Coverage(0, 0))
-    alignment: tuple[dict, ...] = ()
+    alignment: tuple[Alignment, ...] = ()
     findings: tuple[Finding, ...] = ()
 
     @property

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, load_gazetteer
 from .model import (Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
                     Version, VersionBlocks)
 from .periods import text_to_period
@@ -29,6 +29,7 @@ LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S
 LISTS = ("needs", "aims", "objectives")
 ACT_FIELDS = ("indicators", "agencies", "period")
 SEPARATORS = regex.compile(r"[,;]")
+GAZETTEER = load_gazetteer()
 OPEN, CLOSE = "([{«“\"„", ")]}»”\"“"
 
 
@@ -432,19 +433,26 @@ def _continue_row(act: _Activity, text_cell, by_field) -> None:
 
 # --- freezing builders into the model ------------------------------------------------------
 
-def split_list(text: str, separators: regex.Pattern = SEPARATORS) -> list[str]:
-    """Split at top-level separators, never inside brackets or quotes.
+def split_list(text: str, separators: regex.Pattern = SEPARATORS, protected: regex.Pattern | None = None) -> list[str]:
+    """Split at top-level separators, never inside brackets or quotes, nor inside a
+    ``protected`` phrase (an agency name printed with a comma).
 
     >>> split_list("A (b, c), D; E.")
     ['A (b, c)', 'D', 'E']
+    >>> split_list("Institute of State, Law and Democracy, Working Group",
+    ...            protected=regex.compile("Institute of State, Law and Democracy"))
+    ['Institute of State, Law and Democracy', 'Working Group']
     """
+    shielded = set()
+    for m in (protected.finditer(text) if protected else ()):
+        shielded.update(range(m.start(), m.end()))
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch in OPEN and not (ch in CLOSE and depth):
             depth += 1
         elif ch in CLOSE and depth:
             depth -= 1
-        elif depth == 0 and (separators.match(ch) or ch == "\n"):
+        elif depth == 0 and i not in shielded and (separators.match(ch) or ch == "\n"):
             out.append(text[start:i])
             start = i + 1
     out.append(text[start:])
@@ -479,7 +487,8 @@ def _activity(act: _Activity, section_id: str, ids: _Ids, lex: Lexicon) -> Activ
     return Activity(
         id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
-        agencies=tuple(Agency(name) for name in split_list(values["agencies"])),
+        agencies=tuple(Agency(name, GAZETTEER.lookup(name))
+                       for name in split_list(values["agencies"], protected=GAZETTEER.protected)),
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
         extent=_extent([act.source, *act.continued, *act.cells,
                         *(l for f in fields for l in (f.source, *f.continued))]))

@@ -8,11 +8,13 @@ docstring is what a user reads.  Registration order is run order.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import regex
 
+from .lexicon import lexicon_for
 from .model import Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
@@ -149,6 +151,384 @@ def mixed_script(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                         f"'{word}' mixes Latin and Cyrillic letters: {', '.join(letters)}"),
                         ({"word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
                           "source": source.to_dict() if source else None},))
+
+
+# --- numbering and structure within a version ------------------------------------------------
+
+def _evidence(lang: str, element, **extra) -> dict:
+    """What a finding shows of an element: its id, printed number, text and location."""
+    out = {"lang": lang, "id": element.id}
+    if getattr(element, "marker", None) is not None or getattr(element, "number", None) is not None:
+        out["number"] = getattr(element, "marker", None) or element.number
+    text = getattr(element, "text", None) or getattr(element, "heading", None)
+    if text:
+        out["text"] = text[:160]
+    if element.source is not None:
+        out["source"] = element.source.to_dict()
+    out.update(extra)
+    return out
+
+
+def _sections(plan: Plan):
+    for version in plan.versions:
+        for part in version.parts:
+            for section in part.sections:
+                yield version, part, section
+
+
+def _parts_of(number: str | None) -> list[str]:
+    return number.split(".") if number else []
+
+
+@check("NUM_OUT_OF_SECTION", "error")
+def num_out_of_section(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """An activity's printed number does not start with the number of the section it is printed in."""
+    for version, _part, section in _sections(plan):
+        if not section.declared or not section.number:
+            continue
+        for act in section.activities:
+            if act.number and _parts_of(act.number)[:-1] != _parts_of(section.number):
+                yield Finding(code, severity, version.lang, (act.id, section.id), (
+                    f"activity {act.number} is printed in section {section.number}"),
+                    (_evidence(version.lang, act), _evidence(version.lang, section)))
+
+
+def _follows(previous: list[str], current: list[str]) -> bool:
+    """Is ``current`` the next number after ``previous`` (1.2.3 → 1.2.4, or 1.2.3 → 1.3.1)?"""
+    if len(previous) != len(current) or not all(p.isdigit() for p in previous + current):
+        return True  # other numbering schemes are not judged
+    a, b = [int(p) for p in previous], [int(p) for p in current]
+    if a[:-1] == b[:-1]:
+        return b[-1] == a[-1] + 1
+    return b[-1] == 1 and a[:-2] == b[:-2] and b[-2] == a[-2] + 1
+
+
+@check("NUM_SEQUENCE", "warning")
+def num_sequence(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Activity numbers in a section skip or go backwards (a repeated number is NUM_DUPLICATE)."""
+    for version, _part, section in _sections(plan):
+        for before, act in zip(section.activities, section.activities[1:]):
+            if before.number and act.number and before.number != act.number and \
+                    not _follows(_parts_of(before.number), _parts_of(act.number)):
+                yield Finding(code, severity, version.lang, (before.id, act.id), (
+                    f"activity {act.number} follows {before.number}"),
+                    (_evidence(version.lang, before), _evidence(version.lang, act)))
+
+
+@check("UNDECLARED_SECTION", "warning")
+def undeclared_section(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Activities are numbered into a section that has no heading."""
+    for version, part, section in _sections(plan):
+        numbers = [a.number for a in section.activities if len(_parts_of(a.number)) >= 3]
+        if section.declared or not numbers:
+            continue
+        prefixes = sorted({".".join(_parts_of(n)[:-1]) for n in numbers})
+        yield Finding(code, severity, version.lang, (section.id, *(a.id for a in section.activities)), (
+            f"{len(section.activities)} activities ({numbers[0]}–{numbers[-1]}) of part {part.number} are "
+            f"numbered into section {', '.join(prefixes)}, which has no heading"),
+            tuple(_evidence(version.lang, a) for a in section.activities))
+
+
+def _form(node) -> str:
+    """A heading without its number and title: the words and marks that frame them."""
+    heading = node.heading or ""
+    if node.title and heading.endswith(node.title):
+        heading = heading[: len(heading) - len(node.title)]
+    heading = heading.replace(node.number or "\0", " ", 1)
+    return " ".join(regex.findall(r"\p{L}+", heading.casefold()))
+
+
+@check("HEADING_FORMAT", "warning")
+def heading_format(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A part or section heading is worded unlike the version's other headings of its kind."""
+    for version in plan.versions:
+        for kind, nodes in (("part", [p for p in version.parts if p.heading]),
+                            ("section", [s for p in version.parts for s in p.sections if s.declared and s.heading])):
+            forms = Counter(_form(n) for n in nodes)
+            if len(forms) < 2:
+                continue
+            usual, count = forms.most_common(1)[0]
+            for node in nodes:
+                if _form(node) != usual:
+                    yield Finding(code, severity, version.lang, (node.id,), (
+                        f"{kind} heading '{node.heading[:60]}' is not framed like the other {count} "
+                        f"('{usual or '(no word)'}' around the number)"),
+                        (_evidence(version.lang, node, usual=usual, form=_form(node)),))
+
+
+def _labels(version: Version) -> Iterator[tuple[str, str, str, Location]]:
+    """(field, printed label, id of its element, location) for every printed label with a colon."""
+    for part in version.parts:
+        for node in (part, *part.sections):
+            for label in node.labels:
+                yield label.field, label.text, node.id, label.source
+            for name, items in (("needs", node.needs), ("aims", node.aims), ("objectives", node.objectives)):
+                for item in items:
+                    if item.label:
+                        yield name, item.label, node.id, item.source
+            for act in getattr(node, "activities", ()):
+                for f in act.fields:
+                    if f.label:
+                        yield f.field, f.label, act.id, f.source
+
+
+def _label_form(label: str) -> str:
+    return " ".join(regex.sub(r"\d+|:", " ", label).casefold().split())
+
+
+@check("LABEL_VARIANT", "warning")
+def label_variant(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A field label is worded unlike the version's usual label for that field."""
+    for version in plan.versions:
+        by_field: dict[str, list] = {}
+        for name, label, ref, source in _labels(version):
+            if label.rstrip().endswith(":"):
+                by_field.setdefault(name, []).append((_label_form(label), label, ref, source))
+        for name, uses in by_field.items():
+            forms = Counter(form for form, *_ in uses)
+            usual, count = forms.most_common(1)[0]
+            for form in forms:
+                if form == usual or forms[form] * 2 > count:
+                    continue
+                odd = [u for u in uses if u[0] == form]
+                yield Finding(code, severity, version.lang, tuple(dict.fromkeys(u[2] for u in odd)), (
+                    f"label '{odd[0][1]}' ({len(odd)}×) differs from the usual '{usual}' ({count}×) for {name}"),
+                    tuple({"label": u[1], "id": u[2], "source": u[3].to_dict()} for u in odd))
+
+
+BASIC_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+# Cyrillic capitals that look like Latin ones, and the Latin letter each passes for.
+LOOKALIKE = dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS"))
+
+
+def _odd_letters(word: str, alphabet: frozenset) -> list[str]:
+    return [ch for ch in word if ch.isalpha() and ch.lower() not in alphabet and ch.lower() not in BASIC_LATIN]
+
+
+def _latin_words(plan: Plan) -> set[str]:
+    return {m.group() for v in plan.versions for _, text, _ in version_texts(v) for m in WORD.finditer(text)
+            if LATIN.search(m.group()) and not CYRILLIC.search(m.group())}
+
+
+@check("NONSTANDARD_CHAR", "warning")
+def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A word holds letters outside its version's alphabet, or spells a Latin acronym in Cyrillic look-alikes."""
+    latin_words = _latin_words(plan)
+    for version in plan.versions:
+        lex = lexicon_for(version.lang)
+        if not lex.alphabet:
+            continue
+        own = CYRILLIC if lex.script == "Cyrl" else LATIN
+        for ref, text, source in version_texts(version):
+            for m in WORD.finditer(text):
+                word = m.group()
+                if LATIN.search(word) and CYRILLIC.search(word) or not own.search(word):
+                    continue  # mixed scripts: MIXED_SCRIPT; a word wholly in the other script: a quotation
+                odd = _odd_letters(word, lex.alphabet)
+                lookalike = "".join(LOOKALIKE.get(ch, "?") for ch in word)
+                if not odd and not (len(word) > 1 and "?" not in lookalike and lookalike in latin_words):
+                    continue
+                what = (f"letters outside the {lex.name} alphabet: " + ", ".join(f"{ch} U+{ord(ch):04X}" for ch in odd)
+                        if odd else f"Cyrillic letters spelling the Latin '{lookalike}'")
+                yield Finding(code, severity, version.lang, (ref,), f"'{word}' has {what}",
+                              ({"word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
+                                "source": source.to_dict() if source else None},))
+
+
+# --- across versions, over the alignment -------------------------------------------------------
+
+_INDEX: list = []  # (plan, {id: element}) for the plan being checked
+
+
+def element(plan: Plan, ref: str):
+    """The part, section or activity with id ``ref``."""
+    if not _INDEX or _INDEX[0][0] is not plan:
+        index = {}
+        for version in plan.versions:
+            for part in version.parts:
+                index[part.id] = part
+                for section in part.sections:
+                    index[section.id] = section
+                    index.update((a.id, a) for a in section.activities)
+        _INDEX[:] = [(plan, index)]
+    return _INDEX[0][1][ref]
+
+
+def _rows(plan: Plan, kind: str):
+    """Alignment rows of ``kind`` with their elements: [(lang, element or None)]."""
+    for row in plan.alignment:
+        if row.kind == kind:
+            yield row, [(lang, element(plan, ref) if ref else None) for lang, ref in row.refs]
+
+
+def _refs(members) -> tuple[str, ...]:
+    return tuple(e.id for _, e in members if e is not None)
+
+
+def _differ(members, value, kind: str, what: str, text=None) -> Iterator[tuple]:
+    """(refs, message, evidence) when the linked elements disagree on ``value``; the evidence
+    shows each element's compared value and (``text``) the printed text it comes from."""
+    present = [(lang, e) for lang, e in members if e is not None]
+    values = {lang: value(e) for lang, e in present}
+    if len(present) > 1 and len(set(values.values())) > 1:
+        shown = "; ".join(f"{lang} {_show(v)}" for lang, v in values.items())
+        label = "/".join(dict.fromkeys(str(getattr(e, "number", None) or e.id) for _, e in present))
+        extra = (lambda e: {"compared": text(e)}) if text else (lambda e: {})
+        yield _refs(members), f"{kind} {label}: {what} differ — {shown}", tuple(
+            _evidence(lang, e, **{what.replace(" ", "_"): _show(values[lang])}, **extra(e)) for lang, e in present)
+
+
+def _show(value) -> str:
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return "[" + ", ".join(str(v) for v in sorted(value, key=str)) + "]"
+    return str(value)
+
+
+@check("MISSING_ACTIVITY", "error")
+def missing_activity(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """An activity is present in some language versions only."""
+    for row, members in _rows(plan, "activity"):
+        missing = [lang for lang, e in members if e is None]
+        if missing:
+            present = [(lang, e) for lang, e in members if e is not None]
+            yield Finding(code, severity, ",".join(missing), _refs(members), (
+                f"activity {present[0][1].number or present[0][1].id} ({present[0][0]}) has no counterpart in "
+                f"{', '.join(missing)}"), tuple(_evidence(lang, e) for lang, e in present))
+
+
+@check("NUM_MISMATCH", "error")
+def num_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Aligned activities carry different printed numbers in different versions."""
+    for row, members in _rows(plan, "activity"):
+        for refs, message, evidence in _differ(members, lambda a: a.number, "activity", "printed numbers"):
+            yield Finding(code, severity, "*", refs, message, evidence)
+
+
+@check("ORDER_MISMATCH", "warning")
+def order_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Aligned activities appear in a different order in different versions."""
+    for row, members in _rows(plan, "activity"):
+        if row.crossed:
+            yield Finding(code, severity, "*", _refs(members), (
+                "activity is linked against the order of its neighbours (moved or swapped): "
+                + ", ".join(f"{lang} {e.number}" for lang, e in members if e is not None)),
+                tuple(_evidence(lang, e) for lang, e in members if e is not None))
+
+
+def _counts(node) -> tuple[int, int, int]:
+    return len(node.needs), len(node.aims), len(node.objectives)
+
+
+LIST_NAMES = ("needs", "aims", "objectives")
+
+
+@check("COUNT_MISMATCH", "warning")
+def count_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """An aligned part or section has different numbers of needs, aims or objectives in different versions."""
+    for kind in ("part", "section"):
+        for row, members in _rows(plan, kind):
+            present = [(lang, e) for lang, e in members if e is not None]
+            for n, name in enumerate(LIST_NAMES):
+                counts = {lang: _counts(e)[n] for lang, e in present}
+                if len(set(counts.values())) > 1 and min(counts.values()) > 0:
+                    yield Finding(code, severity, "*", _refs(members), (
+                        f"{kind} {present[0][1].number or ''} has {name}: "
+                        + ", ".join(f"{lang} {c}" for lang, c in counts.items())),
+                        tuple(_evidence(lang, e, **{name: [i.text[:120] for i in getattr(e, name)]})
+                              for lang, e in present))
+
+
+@check("MISSING_ELEMENT", "warning")
+def missing_element(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A title, part, section, or list of needs, aims or objectives is present in some versions only."""
+    titles = {v.lang: v.title for v in plan.versions}
+    if len(titles) > 1 and any(titles.values()) and not all(titles.values()):
+        missing = [l for l, t in titles.items() if not t]
+        yield Finding(code, severity, ",".join(missing), tuple(f"{l}-title" for l in titles if titles[l]),
+                      f"the plan title is missing in {', '.join(missing)}")
+    for kind in ("part", "section"):
+        for row, members in _rows(plan, kind):
+            present = [(lang, e) for lang, e in members if e is not None]
+            missing = [lang for lang, e in members if e is None]
+            if missing:
+                yield Finding(code, severity, ",".join(missing), _refs(members), (
+                    f"{kind} {present[0][1].number or present[0][1].id} is missing in {', '.join(missing)}"),
+                    tuple(_evidence(lang, e) for lang, e in present))
+            for n, name in enumerate(LIST_NAMES):
+                empty = [lang for lang, e in present if not _counts(e)[n]]
+                if empty and len(empty) < len(present):
+                    yield Finding(code, severity, ",".join(empty), _refs(members), (
+                        f"{kind} {present[0][1].number or ''} has no {name} in {', '.join(empty)}"),
+                        tuple(_evidence(lang, e, **{name: [i.text[:120] for i in getattr(e, name)]})
+                              for lang, e in present))
+
+
+def _period(act) -> tuple:
+    p = act.period
+    return (p.start, p.end, p.kind, p.start_month, p.end_month) if p else None
+
+
+@check("PERIOD_MISMATCH", "error")
+def period_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Aligned activities have different implementation periods."""
+    for row, members in _rows(plan, "activity"):
+        for refs, message, evidence in _differ(members, _period, "activity", "periods",
+                                               lambda a: a.period.raw if a.period else None):
+            yield Finding(code, severity, "*", refs, message, evidence)
+
+
+@check("AGENCY_MISMATCH", "warning")
+def agency_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Aligned activities name different agencies (compared by canonical id)."""
+    for row, members in _rows(plan, "activity"):
+        for refs, message, evidence in _differ(
+                members, lambda a: frozenset(g.id for g in a.agencies if g.id), "activity", "agencies",
+                lambda a: [g.name for g in a.agencies]):
+            yield Finding(code, severity, "*", refs, message, evidence)
+
+
+def _digits(texts) -> tuple[str, ...]:
+    return tuple(sorted(d for text in texts for d in DIGITS.findall(text)))
+
+
+DIGITS = regex.compile(r"\d+")
+
+
+@check("NUMBER_MISMATCH", "warning")
+def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """The digits in aligned texts (activities, indicators, needs, aims, objectives) differ."""
+    for row, members in _rows(plan, "activity"):
+        for what, texts in (("text", lambda a: (a.text,)), ("indicators", lambda a: a.indicators)):
+            for refs, message, evidence in _differ(
+                    members, lambda a: _digits(texts(a)), "activity", f"digits of the {what}",
+                    lambda a: " | ".join(texts(a))[:300]):
+                yield Finding(code, severity, "*", refs, message, evidence)
+    for kind in ("part", "section"):
+        for row, members in _rows(plan, kind):
+            present = [e for _, e in members if e is not None]
+            for name in LIST_NAMES:
+                count = {len(getattr(e, name)) for e in present}
+                if len(count) != 1:
+                    continue  # different counts: COUNT_MISMATCH
+                for n in range(count.pop()):
+                    for refs, message, evidence in _differ(
+                            members, lambda e: _digits((getattr(e, name)[n].text,)), kind,
+                            f"digits of {name} {n + 1}", lambda e: getattr(e, name)[n].text[:300]):
+                        yield Finding(code, severity, "*", refs, message, evidence)
+
+
+@check("UNKNOWN_AGENCY", "info")
+def unknown_agency(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """An agency name is not in the gazetteer (pipeline/lexicon/agencies.toml): its id is null."""
+    for version in plan.versions:
+        unknown: dict[str, list] = {}
+        for act in version.activities():
+            for agency in act.agencies:
+                if agency.id is None:
+                    unknown.setdefault(agency.name, []).append(act.id)
+        for name, refs in unknown.items():
+            yield Finding(code, severity, version.lang, tuple(refs), f"agency '{name}' is not in the gazetteer",
+                          ({"name": name, "ids": refs},))
 
 
 def plan_to_findings(plan: Plan) -> tuple[Finding, ...]:

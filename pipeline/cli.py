@@ -97,11 +97,18 @@ def cmd_extract(args) -> int:
               f"{plan.coverage.source_chars}")
         for f in plan.findings:
             worst = max(worst, SEVERITIES.index(f.severity))
+            print(finding_line(f))
     if failed:
         return EXIT_FAILED
     if args.fail_on and worst >= SEVERITIES.index(args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def finding_line(finding) -> str:
+    """One line per finding: severity, code, language, message, the ids concerned."""
+    refs = " ".join(finding.refs[:4]) + (f" (+{len(finding.refs) - 4})" if len(finding.refs) > 4 else "")
+    return f"  {finding.severity} {finding.code} [{finding.lang}] {finding.message}" + (f" — {refs}" if refs else "")
 
 
 def _usage(message: str) -> int:

@@ -50,6 +50,7 @@ class Lexicon:
     name: str
     script: str
     letters: frozenset[str]
+    alphabet: frozenset[str]
     stopwords: frozenset[str]
     suffixes: tuple[str, ...]
     langdetect: tuple[str, ...]
@@ -163,6 +164,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         code=data["code"], name=data.get("name", data["code"]),
         script=langid.get("script", "Latn"),
         letters=frozenset(langid.get("letters", "")),
+        alphabet=frozenset(langid.get("alphabet", "")),
         stopwords=frozenset(w.casefold() for w in langid.get("stopwords", [])),
         suffixes=tuple(s.casefold() for s in langid.get("suffixes", [])),
         langdetect=tuple(langid.get("langdetect", [data["code"]])),

@@ -33,7 +33,14 @@ def test_batch_writes_one_folder_per_input(batch):
     assert result.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == [
         "kyrgyz-programme-2022-2025-txt", "nap-2020-2022-docx", "nap-2020-2022-pdf", "nap-2020-2022-txt"]
-    assert "tk 49 activities, ru 49 activities, en 49 activities; 9 findings; coverage 94738/94738" in result.stdout
+    assert "tk 49 activities, ru 49 activities, en 49 activities; 57 findings; coverage 94738/94738" in result.stdout
+    lines = result.stdout.splitlines()
+    first = lines.index(f"{NAP['txt']}: nap-2020-2022-txt: tk 49 activities, ru 49 activities, en 49 activities; "
+                        "57 findings; coverage 94738/94738")
+    findings = lines[first + 1: first + 58]
+    assert all(line.startswith("  ") for line in findings) and not lines[first + 58].startswith("  ")
+    assert "  error NUM_MISMATCH [*] activity 1.3.1/3.3.1: printed numbers differ — tk 1.3.1; ru 3.3.1; en 3.3.1 — " \
+           "tk-sec-3-3-act-1-3-1 ru-sec-3-3-act-3-3-1 en-sec-3-3-act-3-3-1" in findings
 
 
 @pytest.mark.parametrize("name", ["nap-2020-2022-txt", "nap-2020-2022-docx", "nap-2020-2022-pdf",
@@ -55,7 +62,11 @@ def test_plan_json_contract_example(batch):
     assert first["number"] == "1.1.1"
     assert first["period"] == {"raw": "2020–2022-nji ýyllar", "start": 2020, "end": 2022, "kind": "range"}
     assert first["source"] == {"file": 0, "line": 79}
-    assert first["agencies"][0]["id"] is None
+    assert first["agencies"] == [{"name": "Türkmenistanda adam söwdasyna garşy hereket etmek boýunça Hereketleriň "
+                                          "milli Meýilnamasyny durmuşa geçirmek boýunça Iş topary (şu ýerde we mundan "
+                                          "beýläk – Iş topary)", "id": "working-group"}]
+    assert data["alignment"][0] == {"kind": "part", "refs": {"tk": "tk-part-I", "ru": "ru-part-I", "en": "en-part-I"},
+                                    "score": data["alignment"][0]["score"], "crossed": False}
     assert data["sources"][0]["format"] == "text" and data["sources"][0]["pages"] is None
 
 
@@ -99,7 +110,7 @@ def test_debug_writes_each_stage(tmp_path):
     result = polyplan("extract", KYRGYZ, "--out", tmp_path, "--debug")
     assert result.returncode == 0, result.stderr
     debug = tmp_path / "kyrgyz-programme-2022-2025-txt" / "debug"
-    assert sorted(p.name for p in debug.iterdir()) == ["blocks.json", "split.json"]
+    assert sorted(p.name for p in debug.iterdir()) == ["alignment.json", "blocks.json", "split.json"]
 
 
 def test_every_command_is_documented_with_an_example():

@@ -365,15 +365,15 @@ def _refs(members) -> tuple[str, ...]:
     return tuple(e.id for _, e in members if e is not None)
 
 
-def _differ(members, value, kind: str, what: str, text=None) -> Iterator[tuple]:
+def _differ(members, value, kind: str, what: str, detail=None) -> Iterator[tuple]:
     """(refs, message, evidence) when the linked elements disagree on ``value``; the evidence
-    shows each element's compared value and (``text``) the printed text it comes from."""
+    shows each element's compared value and (``detail``) the printed text it comes from."""
     present = [(lang, e) for lang, e in members if e is not None]
     values = {lang: value(e) for lang, e in present}
     if len(present) > 1 and len(set(values.values())) > 1:
         shown = "; ".join(f"{lang} {_show(v)}" for lang, v in values.items())
         label = "/".join(dict.fromkeys(str(getattr(e, "number", None) or e.id) for _, e in present))
-        extra = (lambda e: {"compared": text(e)}) if text else (lambda e: {})
+        extra = detail or (lambda e: {})
         yield _refs(members), f"{kind} {label}: {what} differ — {shown}", tuple(
             _evidence(lang, e, **{what.replace(" ", "_"): _show(values[lang])}, **extra(e)) for lang, e in present)
 
@@ -473,7 +473,7 @@ def period_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """Aligned activities have different implementation periods."""
     for row, members in _rows(plan, "activity"):
         for refs, message, evidence in _differ(members, _period, "activity", "periods",
-                                               lambda a: a.period.raw if a.period else None):
+                                               lambda a: {"compared": a.period.raw if a.period else None}):
             yield Finding(code, severity, "*", refs, message, evidence)
 
 
@@ -483,7 +483,7 @@ def agency_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     for row, members in _rows(plan, "activity"):
         for refs, message, evidence in _differ(
                 members, lambda a: frozenset(g.id for g in a.agencies if g.id), "activity", "agencies",
-                lambda a: [g.name for g in a.agencies]):
+                lambda a: {"compared": [g.name for g in a.agencies]}):
             yield Finding(code, severity, "*", refs, message, evidence)
 
 
@@ -494,6 +494,10 @@ def _digits(texts) -> tuple[str, ...]:
 DIGITS = regex.compile(r"\d+")
 
 
+def _item_detail(item) -> dict:
+    return {"compared": item.text[:300], "source": item.source.to_dict()}
+
+
 @check("NUMBER_MISMATCH", "warning")
 def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """The digits in aligned texts (activities, indicators, needs, aims, objectives) differ."""
@@ -501,7 +505,7 @@ def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
         for what, texts in (("text", lambda a: (a.text,)), ("indicators", lambda a: a.indicators)):
             for refs, message, evidence in _differ(
                     members, lambda a: _digits(texts(a)), "activity", f"digits of the {what}",
-                    lambda a: " | ".join(texts(a))[:300]):
+                    lambda a: {"compared": " | ".join(texts(a))[:300]}):
                 yield Finding(code, severity, "*", refs, message, evidence)
     for kind in ("part", "section"):
         for row, members in _rows(plan, kind):
@@ -513,7 +517,7 @@ def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                 for n in range(count.pop()):
                     for refs, message, evidence in _differ(
                             members, lambda e: _digits((getattr(e, name)[n].text,)), kind,
-                            f"digits of {name} {n + 1}", lambda e: getattr(e, name)[n].text[:300]):
+                            f"digits of {name} {n + 1}", lambda e: _item_detail(getattr(e, name)[n])):
                         yield Finding(code, severity, "*", refs, message, evidence)
 
 

@@ -26,6 +26,7 @@ from .model import Alignment, Plan, Version
 THRESHOLD = 0.4  # a link must be more similar than this to beat leaving both elements unlinked
 REPAIR = 0.6  # elements left over are linked against the order only when this similar
 WINDOW = 3  # ... and only this close to where the order would put them
+SWAP_MARGIN = 0.15  # two neighbours are swapped when the crossed pairing is this much more similar
 BAND = 60  # the dynamic programme looks this far off the diagonal (plus the length difference)
 
 _DIGITS = regex.compile(r"\d+")
@@ -141,6 +142,19 @@ def _repair(links: list[tuple[int, int]], n: int, m: int, sim: Sim) -> tuple[lis
     return sorted(links), crossed
 
 
+def _swaps(links: list[tuple[int, int]], sim: Sim, crossed: set) -> list[tuple[int, int]]:
+    """Exchange the partners of two neighbouring links when the crossed pairing is clearly
+    more similar (two activities printed in the opposite order)."""
+    links = sorted(links)
+    for n in range(len(links) - 1):
+        (i, j), (k, l) = links[n], links[n + 1]
+        if k == i + 1 and l == j + 1 and sim(i, l) + sim(k, j) > sim(i, j) + sim(k, l) + SWAP_MARGIN \
+                and min(sim(i, l), sim(k, j)) > THRESHOLD:
+            links[n], links[n + 1] = (i, l), (k, j)
+            crossed.update({(i, l), (k, j)})
+    return links
+
+
 def link(a: Sequence[Item], b: Sequence[Item]) -> tuple[list[tuple[int, int]], set]:
     """Links between two versions' elements, and those made against the order."""
     cache: dict[tuple[int, int], float] = {}
@@ -149,8 +163,8 @@ def link(a: Sequence[Item], b: Sequence[Item]) -> tuple[list[tuple[int, int]], s
         if (i, j) not in cache:
             cache[(i, j)] = similarity(a[i], b[j])
         return cache[(i, j)]
-    links = _dp(len(a), len(b), sim)
-    return _repair(links, len(a), len(b), sim)
+    links, crossed = _repair(_dp(len(a), len(b), sim), len(a), len(b), sim)
+    return _swaps(links, sim, crossed), crossed
 
 
 # --- many versions ----------------------------------------------------------------------------

@@ -128,3 +128,17 @@ def test_gazetteer_ids_and_comma_protected_names(nap):
         "working-group-members", None]
     ids = {lang: {g.id for a in nap.version(lang).activities() for g in a.agencies} for lang in nap.languages}
     assert ids["tk"] == ids["ru"] == ids["en"] and len(ids["tk"]) == 23 and None not in ids["tk"]
+
+
+def test_unknown_agencies_keep_null_id_and_are_listed(tmp_path):
+    from .fixtures.build import build_flat_table_docx
+    plan = paths_to_plan([build_flat_table_docx(tmp_path / "plan.docx")], "flat")
+    agencies = [(g.name, g.id) for a in plan.version("ru").activities() for g in a.agencies]
+    assert agencies == [("Министерство культуры", None), ("Министерство образования", "education-ministry"),
+                        ("Министерство образования", "education-ministry"),
+                        ("Министерство внутренних дел (МВД)", "interior-ministry"),
+                        ("Генеральная прокуратура", "general-prosecutor")]
+    [unknown] = [f for f in plan.findings if f.code == "UNKNOWN_AGENCY"]
+    assert (unknown.severity, unknown.lang, unknown.refs, unknown.message) == (
+        "info", "ru", ("ru-sec-1-1-act-1",), "agency 'Министерство культуры' is not in the gazetteer")
+    assert plan.alignment == ()  # one version: nothing to align

@@ -15,7 +15,7 @@ import regex
 from . import __version__
 from .build import paths_to_plan
 from .check import SEVERITIES
-from .export import plan_to_files, write_atomic
+from .export import FORMATS, plan_to_files, write_atomic
 from .extract import ExtractError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -64,7 +64,7 @@ def _extract_one(path: Path, args):
         raise ExtractError("folder holds no files")
     folder = Path(args.out) / name
     plan = paths_to_plan(files, name, _debug_writer(folder) if args.debug else None)
-    plan_to_files(plan, folder)
+    plan_to_files(plan, folder, args.format)
     return plan
 
 
@@ -116,6 +116,15 @@ def _usage(message: str) -> int:
     return EXIT_USAGE
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    unknown = [v for v in chosen if v not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or repr(value)}; choose from "
+                                         f"{', '.join(FORMATS)}")
+    return chosen
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="polyplan", description="Multilingual government plans to structured, cross-checked data.",
                      epilog="Exit codes: 0 success; 1 findings at or above --fail-on; 2 usage error; "
@@ -129,6 +138,8 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--name", help="output name (with a single INPUT)")
     ex.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding has this severity or worse")
     ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
+    ex.add_argument("--format", type=_formats, default=tuple(FORMATS), metavar="LIST",
+                    help=f"comma-separated output formats: {','.join(FORMATS)} (default: all)")
     ex.set_defaults(func=cmd_extract)
     return parser
 

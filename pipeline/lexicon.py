@@ -48,6 +48,7 @@ class HeadingMatch:
 class Lexicon:
     code: str
     name: str
+    iso639_2: str
     script: str
     letters: frozenset[str]
     alphabet: frozenset[str]
@@ -161,7 +162,7 @@ def _build(data: dict, common: dict) -> Lexicon:
     columns = _compile_columns(data.get("columns", {}))
     periods = compile_periods(data.get("periods", {}))
     return Lexicon(
-        code=data["code"], name=data.get("name", data["code"]),
+        code=data["code"], name=data.get("name", data["code"]), iso639_2=data.get("iso639_2", data["code"]),
         script=langid.get("script", "Latn"),
         letters=frozenset(langid.get("letters", "")),
         alphabet=frozenset(langid.get("alphabet", "")),

@@ -11,9 +11,9 @@ from typing import Callable
 
 from .align import plan_to_alignment
 from .check import plan_to_findings
-from .extract import file_to_blocks
+from .extract import Limits, file_to_blocks
 from .lexicon import lexicon_for
-from .model import Block, Coverage, Loose, Plan, count_chars, printed_strings
+from .model import NO_STRUCTURE_REASON, Block, Coverage, Loose, Plan, count_chars, printed_strings
 from .parse import blocks_to_version
 from .split import blocks_to_split
 
@@ -22,11 +22,17 @@ def _loose(blocks: tuple[Block, ...], reason: str | None = None) -> tuple[Loose,
     return tuple(Loose(b.lang, b.text, b.loc, reason) for b in blocks)
 
 
-def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], None] | None = None) -> Plan:
-    """Run the whole pipeline over the files of one plan (one file, or one file per language)."""
+def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], None] | None = None,
+                  limits: Limits = Limits()) -> Plan:
+    """Run the whole pipeline over the files of one plan (one file, or one file per language).
+
+    A language version in which no part, section or activity is recognised is not a plan
+    version: its text goes to ``unparsed`` (reason ``NO_STRUCTURE_REASON``) and the check of that
+    name reports it — a news article comes out as an empty structure, nothing lost.
+    """
     sources, blocks = [], []
     for index, path in enumerate(paths):
-        source, file_blocks = file_to_blocks(path, index)
+        source, file_blocks = file_to_blocks(path, index, limits)
         sources.append(source)
         blocks.extend(file_blocks)
     if debug:
@@ -37,6 +43,9 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
     versions, unparsed = [], list(_loose(split.between, "between language versions"))
     for vb in split.versions:
         version, rest = blocks_to_version(vb, lexicon_for(vb.lang))
+        if not version.parts:
+            unparsed.extend(_loose(vb.title + vb.body, NO_STRUCTURE_REASON))
+            continue
         versions.append(version)
         unparsed.extend(rest)
     plan = Plan(name=name, sources=tuple(sources), versions=tuple(versions),

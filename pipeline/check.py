@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import regex
 
 from .lexicon import lexicon_for
-from .model import Finding, Location, Plan, Version
+from .model import NO_STRUCTURE_REASON, Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -68,14 +68,17 @@ def garbled_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 @check("NO_STRUCTURE", "warning")
 def no_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """No plan structure (parts, sections, activities) was recognised in a language version."""
-    for version in plan.versions:
-        if not any(True for _ in version.activities()) and not version.parts:
-            yield Finding(code, severity, version.lang, (), (
-                f"no parts, sections or activities recognised in the '{version.lang}' version; "
-                "its text is kept as preamble"))
-    if not plan.versions:
-        yield Finding(code, severity, "*", (), "no language version recognised; all text is unparsed")
+    """No plan structure (parts, sections, activities) was recognised in some text: it is all in unparsed."""
+    by_lang: dict[str, list] = {}
+    for loose in plan.unparsed:
+        if loose.reason == NO_STRUCTURE_REASON:
+            by_lang.setdefault(loose.lang or "*", []).append(loose)
+    for lang, items in by_lang.items():
+        yield Finding(code, severity, lang, (), (
+            f"no parts, sections or activities recognised in the '{lang}' text; its {len(items)} paragraph(s) "
+            "are in unparsed"), tuple({"text": i.text[:200], "source": i.source.to_dict()} for i in items[:5]))
+    if not plan.versions and not by_lang:
+        yield Finding(code, severity, "*", (), "no language version recognised; all text is outside the plan")
 
 
 @check("UNPARSED_TEXT", "warning")
@@ -83,7 +86,8 @@ def unparsed_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """Text inside a language version could not be placed in the plan structure."""
     by_lang: dict[str, list] = {}
     for loose in plan.unparsed:
-        by_lang.setdefault(loose.lang or "*", []).append(loose)
+        if loose.reason != NO_STRUCTURE_REASON:
+            by_lang.setdefault(loose.lang or "*", []).append(loose)
     for lang, items in by_lang.items():
         chars = sum(len(i.text) for i in items)
         yield Finding(code, severity, lang, (), f"{len(items)} paragraph(s), {chars} characters unparsed",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import statistics
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from collections import Counter
 from pathlib import Path
 
@@ -30,6 +30,22 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
 class ExtractError(Exception):
     """A source that cannot be read; the message is one line naming the reason."""
+
+
+MAX_INPUT_MB = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a reader may do with an input: its PDF password, and how many bytes a file (or a
+    DOCX's parts, once inflated) may take."""
+
+    password: str | None = None
+    max_bytes: int = MAX_INPUT_MB << 20
+
+    @property
+    def max_mb(self) -> int:
+        return self.max_bytes >> 20
 
 
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -69,12 +85,20 @@ def sniff_format(path: Path) -> str:
     raise ExtractError("unsupported format (not PDF, DOCX or text)")
 
 
-def file_to_blocks(path: Path, file_index: int = 0) -> tuple[Source, tuple[Block, ...]]:
+def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -> tuple[Source, tuple[Block, ...]]:
     """Read ``path`` into its :class:`Source` record and its blocks in reading order."""
     path = Path(path)
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise ExtractError(f"file is {size / 2**20:.0f} MB, over the {limits.max_mb} MB limit (--max-input-mb)")
     fmt = sniff_format(path)
-    reader = {"text": _text_blocks, "docx": _docx_blocks, "pdf": _pdf_blocks}[fmt]
-    blocks, pages = reader(path, file_index)
+    if fmt == "docx":
+        check_docx(path, limits)
+        blocks, pages = _docx_blocks(path, file_index)
+    elif fmt == "pdf":
+        blocks, pages = _pdf_blocks(path, file_index, limits.password)
+    else:
+        blocks, pages = _text_blocks(path, file_index)
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
                     chars=chars, garbled_chars=garbled)
@@ -221,6 +245,36 @@ def _docx_furniture(document, file_index: int):
                     yield Block(text=text, loc=Location(file=file_index, part=part_name), furniture=True)
 
 
+_DOCTYPE = regex.compile(rb"<!(?:DOCTYPE|ENTITY)", regex.IGNORECASE)
+
+
+def check_docx(path: Path, limits: Limits) -> None:
+    """Refuse a DOCX before any part is parsed: not a ZIP, no ``word/document.xml``, parts that
+    would inflate beyond the limit (a ZIP bomb; the sizes a ZIP declares bound what Python's
+    zipfile inflates), or an XML part declaring a DOCTYPE or entities (XXE, billion laughs —
+    Word never writes one)."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if "word/document.xml" not in {m.filename for m in members}:
+                raise ExtractError("ZIP archive without word/document.xml: not a DOCX")
+            inflated = sum(m.file_size for m in members)
+            if inflated > limits.max_bytes:
+                raise ExtractError(f"DOCX would inflate to {inflated / 2**20:.0f} MB, over the {limits.max_mb} MB "
+                                   "limit (--max-input-mb): refused")
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as fh:
+                        head = fh.read(4096)
+                    if _DOCTYPE.search(head):
+                        raise ExtractError(f"DOCX part {member.filename} declares a DOCTYPE or entities: refused")
+    except zipfile.BadZipFile:
+        raise ExtractError("not a valid ZIP archive (a truncated or corrupt DOCX)") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        raise ExtractError(f"unreadable ZIP archive ({exc.__class__.__name__})") from None
+
+
 def _docx_blocks(path: Path, file_index: int) -> tuple[list[Block], None]:
     import zipfile
 
@@ -311,24 +365,42 @@ def _page_tables(page, page_no: int) -> list[dict]:
     return tables
 
 
-def _pdf_pages(path: Path) -> tuple[list[dict], int]:
-    """Per page: the lines outside tables and the tables with their cells' lines."""
+def _open_pdf(path: Path, password: str | None):
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
     try:
-        pdf = pdfplumber.open(str(path))
-    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        return pdfplumber.open(str(path), password=password or "")
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ExtractError("encrypted PDF: the password is wrong (--password)" if password else
+                               "encrypted PDF: it needs a password (--password)") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise ExtractError(f"encrypted PDF with an unsupported security handler ({cause})") from None
         raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
-    pages = []
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
+
+
+def _pdf_pages(path: Path, password: str | None = None) -> tuple[list[dict], int]:
+    """Per page: the lines outside tables and the tables with their cells' lines."""
+    pdf = _open_pdf(path, password)
+    pages, page_no = [], 0
     with pdf:
-        for page_no, page in enumerate(pdf.pages, start=1):
-            tables = _page_tables(page, page_no)
-            boxes = [t["bbox"] for t in tables]
-            flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
-            pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
-            page.close()
-        count = len(pdf.pages)
+        try:
+            for page_no, page in enumerate(pdf.pages, start=1):
+                tables = _page_tables(page, page_no)
+                boxes = [t["bbox"] for t in tables]
+                flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
+                pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
+                page.close()
+            count = len(pdf.pages)
+        except (ExtractError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # pdfminer on a damaged object or content stream
+            raise ExtractError(f"corrupt PDF: page {max(page_no, 1)} cannot be read ({exc.__class__.__name__})") from None
     if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
     return pages, count
@@ -444,8 +516,8 @@ def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file
     return blocks
 
 
-def _pdf_blocks(path: Path, file_index: int) -> tuple[list[Block], int]:
-    pages, count = _pdf_pages(path)
+def _pdf_blocks(path: Path, file_index: int, password: str | None = None) -> tuple[list[Block], int]:
+    pages, count = _pdf_pages(path, password)
     furniture = _furniture_keys([p["lines"] for p in pages])
     all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
     body = statistics.mode(all_sizes) if all_sizes else 0.0

@@ -1,14 +1,18 @@
-"""A different, English-only document: the Kyrgyz programme 2022-2025 (truncated web copy)."""
+"""A different, English-only document: the Kyrgyz programme 2022-2025 (truncated web copy).
+
+Its text has no parts, sections or numbered activities polyplan recognises, so it is not
+read as a plan version: everything is kept in ``unparsed`` and a warning says so.
+"""
 from __future__ import annotations
 
 
-def test_english_only_plan_without_error(kyrgyz_plan):
-    assert kyrgyz_plan.languages == ("en",)
-    version = kyrgyz_plan.version("en")
-    assert version.title == "RESOLUTION OF THE CABINET OF MINISTERS OF THE KYRGYZ REPUBLIC"
-    assert version.parts == ()
-    assert version.preamble[0].text == "of April 15, 2022 No. 227"
-    assert version.preamble[-1].text.startswith("The legislation of the Kyrgyz Republic guarantees")
+def test_no_structure_gives_an_empty_plan_with_everything_unparsed(kyrgyz_plan):
+    assert kyrgyz_plan.languages == ()
+    texts = [u.text for u in kyrgyz_plan.unparsed]
+    assert {u.reason for u in kyrgyz_plan.unparsed} == {"no plan structure recognised"}
+    assert {u.lang for u in kyrgyz_plan.unparsed} == {"en"}
+    assert texts[:2] == ["RESOLUTION OF THE CABINET OF MINISTERS OF THE KYRGYZ REPUBLIC", "of April 15, 2022 No. 227"]
+    assert texts[-1].startswith("The legislation of the Kyrgyz Republic guarantees")
 
 
 def test_web_boilerplate_stays_out_of_the_plan(kyrgyz_plan):
@@ -18,11 +22,14 @@ def test_web_boilerplate_stays_out_of_the_plan(kyrgyz_plan):
     assert back[0] == "Warning!!!"
     assert back[-1] == "Search engine created by SojuzPravoInform LLC. UI/UX design by Intelliants."
     assert len(back) == 14
-    in_plan = " ".join(i.text for i in kyrgyz_plan.version("en").preamble)
+    unparsed = " ".join(u.text for u in kyrgyz_plan.unparsed)
     for phrase in ("Demo mode", "License", "SojuzPravoInform", "search system"):
-        assert phrase not in in_plan
+        assert phrase not in unparsed
 
 
 def test_no_structure_is_reported_and_nothing_lost(kyrgyz_plan):
-    assert [(f.code, f.severity, f.lang) for f in kyrgyz_plan.findings] == [("NO_STRUCTURE", "warning", "en")]
+    [finding] = kyrgyz_plan.findings
+    assert (finding.code, finding.severity, finding.lang) == ("NO_STRUCTURE", "warning", "en")
+    assert finding.message == (f"no parts, sections or activities recognised in the 'en' text; its "
+                                f"{len(kyrgyz_plan.unparsed)} paragraph(s) are in unparsed")
     assert kyrgyz_plan.coverage.source_chars == kyrgyz_plan.coverage.accounted_chars == 11158

@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 findings at or above ``--fail-on`` (only when given);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from . import __version__
 from .build import paths_to_plan
 from .check import SEVERITIES
 from .export import FORMATS, plan_to_files, write_atomic
-from .extract import ExtractError
+from .extract import MAX_INPUT_MB, ExtractError, Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -49,55 +51,99 @@ def plan_inputs(path: Path) -> tuple[str, list[Path]]:
     return safe_name(path.name), [path]
 
 
-def _debug_writer(folder: Path):
-    def write(stage: str, value) -> None:
+def _debug_collector(files: dict[str, str]):
+    """``--debug``: each stage's intermediate result, written with the plan's other files."""
+    def collect(stage: str, value) -> None:
         data = value.to_dict() if hasattr(value, "to_dict") else [v.to_dict() for v in value]
-        write_atomic(folder / "debug" / f"{stage}.json", json.dumps(data, ensure_ascii=False, indent=1))
-    return write
+        files[f"debug/{stage}.json"] = json.dumps(data, ensure_ascii=False, indent=1)
+    return collect
 
 
-def _extract_one(path: Path, args):
+class Timeout(ExtractError):
+    pass
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None):
+    """Stop the work inside after ``seconds`` (``--timeout``) with a :class:`Timeout`."""
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise Timeout(f"stopped after {seconds:g} s (--timeout)")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_one(path: Path, args) -> tuple[object, list[str]]:
     name, files = plan_inputs(path)
     if args.name:
         name = safe_name(args.name)
+    if not path.exists():
+        raise ExtractError("no such file or folder")
     if not files:
         raise ExtractError("folder holds no files")
     folder = Path(args.out) / name
-    plan = paths_to_plan(files, name, _debug_writer(folder) if args.debug else None)
-    plan_to_files(plan, folder, args.format)
-    return plan
+    extra: dict[str, str] = {}
+    limits = Limits(password=args.password, max_bytes=int(args.max_input_mb * 2**20))
+    with deadline(args.timeout):
+        plan = paths_to_plan(files, name, _debug_collector(extra) if args.debug else None, limits)
+        written = plan_to_files(plan, folder, args.format, extra)
+    return plan, sorted(p.relative_to(folder).as_posix() for p in written)
+
+
+def _record(raw: str, status: str, reason: str | None = None, plan=None, outputs=()) -> dict:
+    """One input's line in ``_batch.json``."""
+    entry = {"input": raw, "name": plan.name if plan else None, "status": status, "reason": reason}
+    if plan is not None:
+        entry["activities"] = {v.lang: sum(1 for _ in v.activities()) for v in plan.versions}
+        entry["findings"] = {sev: sum(1 for f in plan.findings if f.severity == sev) for sev in SEVERITIES}
+        entry["coverage"] = plan.coverage.to_dict()
+        entry["outputs"] = list(outputs)
+    return entry
+
+
+def _report(raw: str, plan) -> int:
+    """Print the plan's summary line and one line per finding; return the worst severity's rank."""
+    counts = {v.lang: sum(1 for _ in v.activities()) for v in plan.versions}
+    print(f"{raw}: {plan.name}: " + (", ".join(f"{k} {n} activities" for k, n in counts.items()) or "no versions")
+          + f"; {len(plan.findings)} findings; coverage {plan.coverage.accounted_chars}/"
+          f"{plan.coverage.source_chars}")
+    worst = -1
+    for f in plan.findings:
+        worst = max(worst, SEVERITIES.index(f.severity))
+        print(finding_line(f))
+    return worst
 
 
 def cmd_extract(args) -> int:
-    """Extract each INPUT into OUT/<name>/plan.json.
+    """Extract each INPUT into OUT/<name>/ (plan.json and the other formats).
 
     Example: polyplan extract sources/* --out output
     """
     if args.name and len(args.inputs) > 1:
         raise SystemExit(_usage("--name needs exactly one INPUT"))
-    failed, worst = 0, -1
+    failed, worst, batch = 0, -1, []
     for raw in args.inputs:
-        path = Path(raw)
         try:
-            if not path.exists():
-                raise ExtractError("no such file or folder")
-            plan = _extract_one(path, args)
-        except ExtractError as exc:
-            failed += 1
-            print(f"polyplan: error: {raw}: {exc}", file=sys.stderr)
-            continue
+            plan, outputs = _extract_one(Path(raw), args)
         except Exception as exc:  # one bad file never stops a batch
             failed += 1
-            print(f"polyplan: error: {raw}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-                  file=sys.stderr)
+            reason = str(exc) if isinstance(exc, ExtractError) else (
+                f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            print(f"polyplan: error: {raw}: {reason}", file=sys.stderr)
+            batch.append(_record(raw, "failed", reason))
             continue
-        counts = {v.lang: sum(1 for _ in v.activities()) for v in plan.versions}
-        print(f"{raw}: {plan.name}: " + ", ".join(f"{k} {n} activities" for k, n in counts.items())
-              + f"; {len(plan.findings)} findings; coverage {plan.coverage.accounted_chars}/"
-              f"{plan.coverage.source_chars}")
-        for f in plan.findings:
-            worst = max(worst, SEVERITIES.index(f.severity))
-            print(finding_line(f))
+        worst = max(worst, _report(raw, plan))
+        batch.append(_record(raw, "ok", plan=plan, outputs=outputs))
+    write_atomic(Path(args.out) / "_batch.json", json.dumps(
+        {"polyplan": __version__, "inputs": batch}, ensure_ascii=False, indent=2) + "\n")
     if failed:
         return EXIT_FAILED
     if args.fail_on and worst >= SEVERITIES.index(args.fail_on):
@@ -114,6 +160,16 @@ def finding_line(finding) -> str:
 def _usage(message: str) -> int:
     print(f"polyplan: error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value!r}")
+    return number
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -138,6 +194,11 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--name", help="output name (with a single INPUT)")
     ex.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding has this severity or worse")
     ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
+    ex.add_argument("--password", help="password of encrypted PDFs")
+    ex.add_argument("--max-input-mb", type=_positive, default=MAX_INPUT_MB, metavar="MB",
+                    help=f"refuse a file, or a DOCX whose parts inflate, beyond MB megabytes (default {MAX_INPUT_MB})")
+    ex.add_argument("--timeout", type=_positive, default=600, metavar="SECONDS",
+                    help="stop working on one document after SECONDS (default 600)")
     ex.add_argument("--format", type=_formats, default=tuple(FORMATS), metavar="LIST",
                     help=f"comma-separated output formats: {','.join(FORMATS)} (default: all)")
     ex.set_defaults(func=cmd_extract)

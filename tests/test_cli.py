@@ -32,7 +32,7 @@ def test_batch_writes_one_folder_per_input(batch):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == [
-        "kyrgyz-programme-2022-2025-txt", "nap-2020-2022-docx", "nap-2020-2022-pdf", "nap-2020-2022-txt"]
+        "_batch.json", "kyrgyz-programme-2022-2025-txt", "nap-2020-2022-docx", "nap-2020-2022-pdf", "nap-2020-2022-txt"]
     assert "tk 49 activities, ru 49 activities, en 49 activities; 57 findings; coverage 94738/94738" in result.stdout
     lines = result.stdout.splitlines()
     first = lines.index(f"{NAP['txt']}: nap-2020-2022-txt: tk 49 activities, ru 49 activities, en 49 activities; "
@@ -103,7 +103,7 @@ def test_folder_is_one_plan_and_name_option(tmp_path):
     (folder / "nap.txt").write_bytes(NAP["txt"].read_bytes())
     result = polyplan("extract", folder, "--out", tmp_path / "out", "--name", "../../escape me")
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["escape_me"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["_batch.json", "escape_me"]
 
 
 def test_debug_writes_each_stage(tmp_path):

@@ -94,7 +94,7 @@ def test_cli_folder_is_one_plan(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(BY_LANGUAGE), "--out", str(tmp_path)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["nap-by-language"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_batch.json", "nap-by-language"]
 
 
 def test_word_automatic_numbering_is_the_printed_number(reference):
@@ -137,7 +137,7 @@ def test_scanned_pdf_needs_ocr(tmp_path):
     assert run.returncode == 3
     assert run.stderr == (f"polyplan: error: {FILES / 'scanned.pdf'}: "
                           "PDF has no text layer (scanned images?): it needs OCR first\n")
-    assert [p.name for p in tmp_path.iterdir()] == ["nap-2020-2022-txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_batch.json", "nap-2020-2022-txt"]
 
 
 def test_text_layer_without_unicode_map_is_a_warning():

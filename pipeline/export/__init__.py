@@ -11,13 +11,16 @@ blocks or at the model's classes.  Formats (``--format``):
 * ``csv`` — ``activities.csv``, one row per alignment row, UTF-8 with BOM, :mod:`.table`;
 * ``html`` — ``review.html``, a self-contained review page, :mod:`.html`.
 
-Files are written to a temporary name in the target folder and renamed, so an
-interrupted run leaves the previous complete output or none.
+A plan's files are written to a hidden sibling folder that then takes the place of the
+plan's folder in one step, so an interrupted run leaves the previous complete output or
+the new one, never a mixture.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,10 +48,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.write(_bytes(content))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -57,13 +59,58 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-def plan_to_files(plan: Plan, out_dir: Path, formats: tuple[str, ...] = tuple(FORMATS)) -> list[Path]:
-    """Render ``plan`` in ``formats`` and write the files under ``out_dir`` (the plan's folder)."""
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def write_folder_atomic(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Replace ``folder`` by one holding exactly ``files``, in one step: the files are written
+    to a hidden sibling folder, which then takes the old folder's place (an atomic exchange
+    where the system offers one).  A run killed at any moment leaves the previous complete
+    folder or the new complete one (or, without an exchange, at worst none)."""
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f".{folder.name}.*.tmp"):  # left by a run killed before its exchange
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    try:
+        for relative, content in files.items():
+            target = tmp / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(_bytes(content))
+                fh.flush()
+                os.fsync(fh.fileno())
+        if folder.exists() and _exchange(tmp, folder):
+            shutil.rmtree(tmp)  # now the previous output
+        else:
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.rename(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [folder / relative for relative in files]
+
+
+def plan_to_files(plan: Plan, out_dir: Path, formats: tuple[str, ...] = tuple(FORMATS),
+                  extra: dict[str, str | bytes] | None = None) -> list[Path]:
+    """Render ``plan`` in ``formats`` and put the files (and ``extra`` ones, e.g. debug
+    output) in ``out_dir``, the plan's own folder, replacing its previous content at once."""
     tree = plan.to_dict()
-    written = []
+    files: dict[str, str | bytes] = {}
     for name in formats:
-        for relative, content in FORMATS[name](tree).items():
-            target = out_dir / relative
-            write_atomic(target, content)
-            written.append(target)
-    return written
+        files.update(FORMATS[name](tree))
+    files.update(extra or {})
+    return write_folder_atomic(out_dir, files)

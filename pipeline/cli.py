@@ -36,6 +36,8 @@ def safe_name(raw: str) -> str:
     'etc_passwd'
     >>> safe_name("nap-2020-2022.pdf")
     'nap-2020-2022-pdf'
+    >>> safe_name("a\\x00b"), safe_name("CON"), safe_name("..")
+    ('ab', 'plan_CON', 'plan')
     """
     name = regex.sub(r"[^\w\-.]+", "_", raw.replace("\x00", "")).strip("._-").replace(".", "-")
     if not name or name.lower() in RESERVED:

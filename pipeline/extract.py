@@ -25,8 +25,6 @@ import regex
 from .model import Block, Location, Source
 from .wordnum import WordNumbering
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-
 
 class ExtractError(Exception):
     """A source that cannot be read; the message is one line naming the reason."""
@@ -71,16 +69,17 @@ def sha256_of(path: Path) -> str:
 
 
 def sniff_format(path: Path) -> str:
-    """'pdf', 'docx' or 'text' from the file's first bytes (not its name)."""
+    """'pdf', 'docx' or 'text' from the file's first bytes, never from its name: text is
+    UTF-16 with a byte-order mark, or bytes without NUL."""
     with open(path, "rb") as fh:
-        head = fh.read(8)
+        head = fh.read(4096)
     if not head:
         raise ExtractError("empty file")
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
-    if path.suffix.lower() in TEXT_SUFFIXES or b"\x00" not in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head:
         return "text"
     raise ExtractError("unsupported format (not PDF, DOCX or text)")
 
@@ -400,6 +399,9 @@ def _pdf_pages(path: Path, password: str | None = None) -> tuple[list[dict], int
         except (ExtractError, MemoryError, RecursionError):
             raise
         except Exception as exc:  # pdfminer on a damaged object or content stream
+            cause = exc.args[0] if exc.args else None
+            if isinstance(cause, ExtractError):  # pdfplumber wraps what interrupted it (a --timeout)
+                raise cause from None
             raise ExtractError(f"corrupt PDF: page {max(page_no, 1)} cannot be read ({exc.__class__.__name__})") from None
     if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")

@@ -1,0 +1,200 @@
+"""Hostile and broken input: one clear stderr line, exit 3, the batch goes on, nothing leaked.
+
+Each case goes through the real command (``python -m pipeline extract``) together with a
+good file, and is checked for its exact message, the exit code, ``_batch.json`` and the
+good file's output.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import KYRGYZ, NAP, ROOT
+from .fixtures import broken
+from .fixtures.build import build_docx
+
+FILES = Path(__file__).resolve().parent / "fixtures" / "files"
+GOOD = NAP["txt"]
+NEWS = """Ashgabat hosts regional conference on water resources
+
+The two-day meeting brought together experts from five countries of the region.
+Participants discussed joint monitoring of transboundary rivers and new irrigation technologies.
+The next conference will take place in Tashkent in the autumn, the organisers said.
+"""
+
+
+def polyplan(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _case(name: str, tmp: Path) -> tuple[Path, str]:
+    """(input file, the reason polyplan must give) for each kind of broken input."""
+    if name == "empty":
+        (tmp / "empty.pdf").write_bytes(b"")
+        return tmp / "empty.pdf", "empty file"
+    if name == "truncated-pdf":
+        (tmp / "truncated.pdf").write_bytes(NAP["pdf"].read_bytes()[:20000])
+        return tmp / "truncated.pdf", "corrupt or truncated PDF (PdfminerException)"
+    if name == "encrypted-pdf":
+        return FILES / "encrypted.pdf", "encrypted PDF: it needs a password (--password)"
+    if name == "scanned-pdf":
+        return FILES / "scanned.pdf", "PDF has no text layer (scanned images?): it needs OCR first"
+    if name == "not-a-zip-docx":
+        (tmp / "broken.docx").write_bytes(b"PK\x03\x04" + os.urandom(200))
+        return tmp / "broken.docx", "not a valid ZIP archive (a truncated or corrupt DOCX)"
+    if name == "zip-without-document":
+        return _zip(tmp / "letter.docx", {"word/styles.xml": b"<w:styles/>", "hello.txt": b"hi"}), \
+            "ZIP archive without word/document.xml: not a DOCX"
+    if name == "unsupported":
+        (tmp / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+        return tmp / "picture.txt", "unsupported format (not PDF, DOCX or text)"
+    if name == "zip-bomb":
+        return FILES / "bomb.docx", "DOCX would inflate to 1024 MB, over the 200 MB limit (--max-input-mb): refused"
+    raise ValueError(name)
+
+
+CASES = ["empty", "truncated-pdf", "encrypted-pdf", "scanned-pdf", "not-a-zip-docx", "zip-without-document",
+         "unsupported", "zip-bomb"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_input_one_line_exit_3_batch_goes_on(case, tmp_path):
+    bad, reason = _case(case, tmp_path)
+    run = polyplan(bad, GOOD, "--out", tmp_path / "out", "--format", "json")
+    assert run.returncode == 3
+    assert run.stderr == f"polyplan: error: {bad}: {reason}\n"
+    assert "Traceback" not in run.stdout + run.stderr
+    batch = json.loads((tmp_path / "out" / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["input"], e["status"], e["reason"]) for e in batch["inputs"]] == [
+        (str(bad), "failed", reason), (str(GOOD), "ok", None)]
+    assert batch["inputs"][1]["activities"] == {"tk": 49, "ru": 49, "en": 49}
+    assert (tmp_path / "out" / "nap-2020-2022-txt" / "plan.json").exists()
+
+
+def test_zip_bomb_is_refused_in_under_a_second(tmp_path):
+    start = time.perf_counter()
+    run = polyplan(FILES / "bomb.docx", "--out", tmp_path)
+    assert run.returncode == 3
+    # the interpreter's start-up is part of the run; the refusal itself reads only the ZIP directory
+    assert time.perf_counter() - start < 5
+    from pipeline.extract import ExtractError, Limits, check_docx
+    start = time.perf_counter()
+    with pytest.raises(ExtractError):
+        check_docx(FILES / "bomb.docx", Limits())
+    assert time.perf_counter() - start < 1
+
+
+def test_password_opens_an_encrypted_pdf(tmp_path):
+    run = polyplan(FILES / "encrypted.pdf", "--out", tmp_path, "--password", "secret", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    plan = json.loads((tmp_path / "encrypted-pdf" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["languages"] == ["en"] and sum(
+        len(s["activities"]) for p in plan["versions"]["en"]["parts"] for s in p["sections"]) == 49
+    wrong = polyplan(FILES / "encrypted.pdf", "--out", tmp_path, "--password", "guess")
+    assert (wrong.returncode, wrong.stderr) == (
+        3, f"polyplan: error: {FILES / 'encrypted.pdf'}: encrypted PDF: the password is wrong (--password)\n")
+
+
+def test_external_entity_is_refused_without_reading_the_file(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-4711", encoding="utf-8")
+    docx = broken.docx_with_document_xml(build_docx(tmp_path / "src.docx"), tmp_path / "xxe.docx",
+                                         broken.xxe_document_xml(secret))
+    before = os.stat(secret).st_atime_ns
+    run = polyplan(docx, "--out", tmp_path / "out")
+    assert (run.returncode, run.stderr) == (
+        3, f"polyplan: error: {docx}: DOCX part word/document.xml declares a DOCTYPE or entities: refused\n")
+    assert "TOP-SECRET" not in run.stdout
+    assert not (tmp_path / "out" / "xxe-docx").exists()
+    assert os.stat(secret).st_atime_ns == before
+
+
+def test_entity_expansion_is_refused_quickly(tmp_path):
+    docx = broken.docx_with_document_xml(build_docx(tmp_path / "src.docx"), tmp_path / "laughs.docx",
+                                         broken.laughs_document_xml())
+    start = time.perf_counter()
+    run = polyplan(docx, "--out", tmp_path / "out")
+    assert time.perf_counter() - start < 10
+    assert (run.returncode, run.stderr) == (
+        3, f"polyplan: error: {docx}: DOCX part word/document.xml declares a DOCTYPE or entities: refused\n")
+
+
+def test_file_over_the_size_limit(tmp_path):
+    run = polyplan(NAP["pdf"], "--out", tmp_path, "--max-input-mb", "0.1")
+    assert run.returncode == 3
+    size = NAP["pdf"].stat().st_size / 2**20
+    assert run.stderr == f"polyplan: error: {NAP['pdf']}: file is {size:.0f} MB, over the 0 MB limit (--max-input-mb)\n"
+
+
+def test_timeout_stops_one_document_and_the_batch_goes_on(tmp_path):
+    # the 53-page PDF takes seconds; the short Kyrgyz text a fraction of one
+    run = polyplan(NAP["pdf"], KYRGYZ, "--out", tmp_path, "--timeout", "1", "--format", "json")
+    assert run.returncode == 3
+    assert run.stderr == f"polyplan: error: {NAP['pdf']}: stopped after 1 s (--timeout)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_batch.json", "kyrgyz-programme-2022-2025-txt"]
+
+
+def test_wrong_extension_is_read_by_content(tmp_path):
+    disguised = tmp_path / "plan.txt"
+    disguised.write_bytes(build_docx(tmp_path / "real.docx").read_bytes())
+    run = polyplan(disguised, "--out", tmp_path / "out", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    plan = json.loads((tmp_path / "out" / "plan-txt" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["sources"][0]["format"] == "docx"
+
+
+def test_news_article_is_an_empty_plan_with_a_warning(tmp_path):
+    article = tmp_path / "news.txt"
+    article.write_text(NEWS, encoding="utf-8")
+    run = polyplan(article, "--out", tmp_path / "out", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    plan = json.loads((tmp_path / "out" / "news-txt" / "plan.json").read_text(encoding="utf-8"))
+    assert (plan["languages"], plan["versions"]) == ([], {})
+    assert [u["text"] for u in plan["unparsed"]] == [line for line in NEWS.splitlines() if line]
+    assert [(f["code"], f["severity"]) for f in plan["findings"]] == [("NO_STRUCTURE", "warning")]
+    assert plan["coverage"]["source_chars"] == plan["coverage"]["accounted_chars"]
+
+
+@pytest.mark.parametrize("name", ["../../escape", "/etc/cron.d/x", "a/../../b", "CON", "..", "nul.txt"])
+def test_output_names_cannot_leave_out(name, tmp_path):
+    out = tmp_path / "out"
+    run = polyplan(GOOD, "--out", out, "--name", name, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    made = [p for p in tmp_path.rglob("plan.json")]
+    assert len(made) == 1 and made[0].parent.parent == out
+
+
+def test_killed_run_leaves_previous_or_new_output_never_a_mixture(tmp_path):
+    out = tmp_path / "out"
+    assert polyplan(NAP["pdf"], "--out", out).returncode == 0
+    folder = out / "nap-2020-2022-pdf"
+    complete = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert len(complete) == 8
+    for delay in (0.4, 1.0, 1.6, 2.2, 2.8, 3.4, 4.0):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(NAP["pdf"]), "--out", str(out)],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        assert now == complete, delay  # the run is deterministic: previous and new output are identical
+        visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+        assert visible in (["nap-2020-2022-pdf"], ["_batch.json", "nap-2020-2022-pdf"])
+    assert polyplan(NAP["pdf"], "--out", out, "--format", "json").returncode == 0
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # leftovers cleaned

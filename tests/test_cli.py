@@ -8,7 +8,8 @@ import sys
 import jsonschema
 import pytest
 
-from pipeline.cli import make_parser, safe_name
+from pipeline.batch import safe_name
+from pipeline.cli import make_parser
 
 from .conftest import KYRGYZ, NAP, ROOT
 

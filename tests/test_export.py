@@ -129,7 +129,7 @@ def test_format_option(tmp_path):
     run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(NAP["txt"]), "--out", str(tmp_path),
                           "--format", "json,csv"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in (tmp_path / "nap-2020-2022-txt").iterdir()) == ["activities.csv", "plan.json"]
+    assert sorted(p.name for p in (tmp_path / "nap-2020-2022-txt").iterdir()) == [".polyplan.json", "activities.csv", "plan.json"]
     bad = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(NAP["txt"]), "--out", str(tmp_path),
                           "--format", "json,pdf"], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 2

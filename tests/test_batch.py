@@ -1,0 +1,68 @@
+"""Batch runs: parallel workers give the same results as one; unchanged inputs are skipped."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from .conftest import KYRGYZ, NAP, ROOT
+
+
+def polyplan(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def _outputs(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "_batch.json"}
+
+
+def test_two_workers_give_what_one_gives(tmp_path):
+    bad = tmp_path / "empty.pdf"
+    bad.write_bytes(b"")
+    inputs = [NAP["txt"], bad, KYRGYZ]
+    one = polyplan(*inputs, "--out", tmp_path / "one", "--workers", "1", "--format", "json,csv")
+    two = polyplan(*inputs, "--out", tmp_path / "two", "--workers", "2", "--format", "json,csv")
+    assert one.returncode == two.returncode == 3
+    assert one.stderr == two.stderr == f"polyplan: error: {bad}: empty file\n"
+    assert one.stdout.splitlines()[:-1] == two.stdout.splitlines()[:-1]
+    last = two.stdout.splitlines()[-1]
+    assert last.startswith("batch: 3 inputs (2 done, 0 unchanged, 1 failed); 147 activities; "
+                           "findings: 0 info, 36 warning, 22 error; ")
+    assert _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
+    batch = json.loads((tmp_path / "two" / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["input"], e["status"]) for e in batch["inputs"]] == [
+        (str(NAP["txt"]), "ok"), (str(bad), "failed"), (str(KYRGYZ), "ok")]
+
+
+def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
+    source = tmp_path / "plan.txt"
+    shutil.copy(NAP["txt"], source)
+    out = tmp_path / "out"
+    assert polyplan(source, "--out", out, "--format", "json").returncode == 0
+    plan_json = out / "plan-txt" / "plan.json"
+    first = plan_json.stat().st_ino
+
+    again = polyplan(source, "--out", out, "--format", "json")
+    assert again.returncode == 0
+    assert again.stdout.splitlines() == [
+        f"{source}: plan-txt: tk 49 activities, ru 49 activities, en 49 activities; 57 findings; "
+        "coverage 94738/94738 (unchanged, skipped)"]
+    assert plan_json.stat().st_ino == first  # not rewritten
+    batch = json.loads((out / "_batch.json").read_text(encoding="utf-8"))
+    assert batch["inputs"][0]["status"] == "unchanged" and batch["inputs"][0]["outputs"] == ["plan.json"]
+
+    forced = polyplan(source, "--out", out, "--format", "json", "--force")
+    assert "(unchanged, skipped)" not in forced.stdout and plan_json.stat().st_ino != first
+
+    source.write_text(source.read_text(encoding="utf-8").replace("2020–2022-nji ýyllar", "2021-nji ýyl", 1),
+                      encoding="utf-8")
+    changed = polyplan(source, "--out", out, "--format", "json")
+    assert "(unchanged, skipped)" not in changed.stdout
+    assert "PERIOD_MISMATCH" in changed.stdout
+
+    other_formats = polyplan(source, "--out", out, "--format", "json,csv")
+    assert "(unchanged, skipped)" not in other_formats.stdout
+    assert sorted(p.name for p in (out / "plan-txt").iterdir()) == [".polyplan.json", "activities.csv", "plan.json"]

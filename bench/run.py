@@ -1,0 +1,133 @@
+"""Benchmark: speed and memory of polyplan, as ratios against baselines measured in the same run.
+
+``make bench`` (or ``python bench/run.py``) prints one line per measurement:
+
+1. the reference PDF end to end (extract → … → all six exports) against raw single-process
+   pdfplumber ``extract_text()`` over the same pages;
+2. the same for the table-layout PDF (``tests/fixtures/files/nap-table.pdf``);
+3. peak memory (RSS of a child process) at 265 and 530 pages (the reference PDF repeated);
+4. a batch of 8 PDFs with 1 worker and with one per core;
+5. alignment and checks of synthetic plans with about 50, 500 and 2,000 activities per version.
+
+Nothing here is a test: figures depend on the machine.  The README records one run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.align import plan_to_alignment  # noqa: E402
+from pipeline.build import paths_to_plan  # noqa: E402
+from pipeline.check import plan_to_findings  # noqa: E402
+from pipeline.export import plan_to_files  # noqa: E402
+from pipeline.model import Plan  # noqa: E402
+
+REFERENCE = ROOT / "sources" / "nap-2020-2022.pdf"
+TABLE = ROOT / "tests" / "fixtures" / "files" / "nap-table.pdf"
+
+
+def raw_pdfplumber(path: Path) -> float:
+    import pdfplumber
+    start = time.perf_counter()
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.close()
+    return time.perf_counter() - start
+
+
+def end_to_end(path: Path, out: Path) -> float:
+    start = time.perf_counter()
+    plan = paths_to_plan([path], path.stem)
+    plan_to_files(plan, out / path.stem)
+    return time.perf_counter() - start
+
+
+def repeated_pdf(path: Path, times: int, target: Path) -> int:
+    import pypdfium2 as pdfium
+    source = pdfium.PdfDocument(str(path))
+    doc = pdfium.PdfDocument.new()
+    for _ in range(times):
+        doc.import_pages(source)
+    doc.save(str(target))
+    return len(doc)
+
+
+def peak_rss_mb(path: Path, out: Path) -> float:
+    """Peak RSS of a fresh process running the whole pipeline on ``path`` (all formats)."""
+    code = ("import resource,sys; from pipeline.cli import main; "
+            f"main(['extract', {str(path)!r}, '--out', {str(out)!r}, '--force']); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return int(run.stdout.splitlines()[-1]) / 1024
+
+
+def batch_seconds(files: list[Path], out: Path, workers: int) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, files), "--out", str(out), "--force",
+                    "--workers", str(workers)], capture_output=True, cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def synthetic(plan: Plan, copies: int) -> Plan:
+    """The plan's versions repeated ``copies`` times (ids made unique)."""
+    versions = []
+    for version in plan.versions:
+        parts = []
+        for c in range(copies):
+            for part in version.parts:
+                sections = tuple(replace(s, id=f"{s.id}-c{c}", activities=tuple(
+                    replace(a, id=f"{a.id}-c{c}") for a in s.activities)) for s in part.sections)
+                parts.append(replace(part, id=f"{part.id}-c{c}", sections=sections))
+        versions.append(replace(version, parts=tuple(parts)))
+    return Plan(plan.name, plan.sources, tuple(versions))
+
+
+def alignment_seconds(plan: Plan) -> tuple[int, float, float]:
+    start = time.perf_counter()
+    rows = plan_to_alignment(plan)
+    middle = time.perf_counter()
+    plan_to_findings(replace(plan, alignment=rows))
+    return sum(1 for _ in plan.versions[0].activities()), middle - start, time.perf_counter() - middle
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="polyplan-bench-"))
+    cores = os.cpu_count() or 1
+    print(f"polyplan benchmark — {cores} cores, Python {sys.version.split()[0]}")
+    for label, path in (("reference PDF (53 pages)", REFERENCE), ("table-layout PDF", TABLE)):
+        raw, ours = raw_pdfplumber(path), end_to_end(path, tmp)
+        print(f"{label}: end to end with all exports {ours:.2f} s; raw pdfplumber extract_text {raw:.2f} s; "
+              f"ratio {ours / raw:.2f}")
+    rss = {}
+    for times in (5, 10):
+        big = tmp / f"repeated-{times}.pdf"
+        pages = repeated_pdf(REFERENCE, times, big)
+        rss[pages] = peak_rss_mb(big, tmp / "rss")
+        print(f"peak RSS at {pages} pages: {rss[pages]:.0f} MB")
+    low, high = sorted(rss)
+    print(f"peak RSS growth {low} → {high} pages: {rss[high] / rss[low]:.2f}×")
+    files = []
+    for n in range(8):
+        files.append(tmp / f"batch-{n}.pdf")
+        shutil.copy(REFERENCE, files[-1])
+    one, many = batch_seconds(files, tmp / "b1", 1), batch_seconds(files, tmp / "bn", cores)
+    print(f"batch of 8 PDFs: 1 worker {one:.1f} s; {cores} workers {many:.1f} s; speed-up {one / many:.2f}×")
+    reference = paths_to_plan([ROOT / "sources" / "nap-2020-2022.txt"], "nap")
+    for copies in (1, 10, 41):
+        n, align, checks = alignment_seconds(synthetic(reference, copies))
+        print(f"{n} activities per version × 3 versions: alignment {align:.2f} s, checks {checks:.2f} s")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

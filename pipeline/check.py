@@ -323,9 +323,12 @@ def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
         if not lex.alphabet:
             continue
         own = CYRILLIC if lex.script == "Cyrl" else LATIN
+        plain = lex.alphabet | BASIC_LATIN  # a word of these letters only, not all capitals, is fine
         for ref, text, source in version_texts(version):
             for m in WORD.finditer(text):
                 word = m.group()
+                if not word.isupper() and set(word.lower()) <= plain:
+                    continue
                 if LATIN.search(word) and CYRILLIC.search(word) or not own.search(word):
                     continue  # mixed scripts: MIXED_SCRIPT; a word wholly in the other script: a quotation
                 odd = _odd_letters(word, lex.alphabet)

@@ -40,6 +40,7 @@ class Options:
     timeout: float | None = None
     debug: bool = False
     force: bool = False
+    pdf_engine: str = "auto"
 
 
 def safe_name(raw: str) -> str:
@@ -98,7 +99,7 @@ def _debug_collector(files: dict[str, str]):
 
 def _stamp(files: list[Path], options: Options) -> dict:
     return {"polyplan": __version__, "inputs": {str(f): sha256_of(f) for f in files},
-            "formats": list(options.formats), "debug": options.debug}
+            "formats": list(options.formats), "debug": options.debug, "pdf_engine": options.pdf_engine}
 
 
 def summary(plan: Plan) -> dict:
@@ -141,7 +142,8 @@ def _process(raw: str, options: Options) -> dict:
             return {"input": raw, "status": "unchanged", "reason": "same inputs and polyplan version (--force redoes it)",
                     **previous["summary"], "outputs": _outputs(folder), "lines": []}
         extra: dict[str, str] = {}
-        limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20))
+        limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20),
+                        pdf_engine=options.pdf_engine)
         plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits)
         record = summary(plan)
         extra[STAMP] = json.dumps({"stamp": stamp, "summary": record}, ensure_ascii=False, indent=1)

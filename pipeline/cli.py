@@ -35,7 +35,8 @@ def cmd_extract(args) -> int:
     if args.name and len(args.inputs) > 1:
         raise SystemExit(_usage("--name needs exactly one INPUT"))
     options = Options(out=args.out, name=args.name, formats=args.format, password=args.password,
-                      max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force)
+                      max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force,
+                      pdf_engine=args.pdf_engine)
     worst, batch, started = -1, [], time.perf_counter()
     for record in run(args.inputs, options, args.workers):
         lines = record.pop("lines", [])
@@ -115,6 +116,9 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--workers", type=int, default=None, metavar="N",
                     help="process N inputs at once (default: one per CPU core)")
     ex.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    ex.add_argument("--pdf-engine", choices=("auto", "plumber"), default="auto",
+                    help="auto: PDF pages of running text through pypdfium2, others through pdfplumber; "
+                         "plumber: every page through pdfplumber (the same plan.json, slower)")
     ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
     ex.add_argument("--password", help="password of encrypted PDFs")
     ex.add_argument("--max-input-mb", type=_positive, default=MAX_INPUT_MB, metavar="MB",

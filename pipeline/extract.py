@@ -22,6 +22,7 @@ from pathlib import Path
 
 import regex
 
+from . import pdfium_text
 from .model import Block, Location, Source
 from .wordnum import WordNumbering
 
@@ -35,11 +36,12 @@ MAX_INPUT_MB = 200
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What a reader may do with an input: its PDF password, and how many bytes a file (or a
-    DOCX's parts, once inflated) may take."""
+    """How to read an input: its PDF password, how many bytes a file (or a DOCX's parts, once
+    inflated) may take, and which engine reads PDF pages."""
 
     password: str | None = None
     max_bytes: int = MAX_INPUT_MB << 20
+    pdf_engine: str = "auto"  # "auto": pages of running text through pypdfium2; "plumber": all pages
 
     @property
     def max_mb(self) -> int:
@@ -95,7 +97,7 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
         check_docx(path, limits)
         blocks, pages = _docx_blocks(path, file_index)
     elif fmt == "pdf":
-        blocks, pages = _pdf_blocks(path, file_index, limits.password)
+        blocks, pages = _pdf_blocks(path, file_index, limits)
     else:
         blocks, pages = _text_blocks(path, file_index)
     chars, garbled = text_quality(b.text for b in blocks)
@@ -383,17 +385,47 @@ def _open_pdf(path: Path, password: str | None):
         raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
 
 
-def _pdf_pages(path: Path, password: str | None = None) -> tuple[list[dict], int]:
-    """Per page: the lines outside tables and the tables with their cells' lines."""
-    pdf = _open_pdf(path, password)
+def _fast_document(path: Path, limits: Limits):
+    """The PDF opened through pypdfium2 for the fast path, or None (plumber only, or unreadable)."""
+    if limits.pdf_engine != "auto":
+        return None
+    try:
+        return pdfium_text.open_document(str(path), limits.password)
+    except Exception:  # PDFium refuses what pdfplumber may still read: the slow path decides
+        return None
+
+
+def _fast_lines(page, page_no: int, height: float) -> list[dict] | None:
+    lines = pdfium_text.page_lines(page, page_no)
+    for line in lines or ():
+        line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
+        line["margin"] = line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)
+    return lines
+
+
+def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
+    """Per page: the lines outside tables and the tables with their cells' lines.  A page
+    without vector graphics (no ruling lines, so no tables) is read through pypdfium2
+    unless ``limits.pdf_engine`` is "plumber"; every other page through pdfplumber."""
+    pdf = _open_pdf(path, limits.password)
+    fast = _fast_document(path, limits)
     pages, page_no = [], 0
     with pdf:
         try:
             for page_no, page in enumerate(pdf.pages, start=1):
-                tables = _page_tables(page, page_no)
-                boxes = [t["bbox"] for t in tables]
-                flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
-                pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
+                fast_page = fast[page_no - 1] if fast is not None else None
+                lines = _fast_lines(fast_page, page_no, page.height) \
+                    if fast_page is not None and not pdfium_text.has_graphics(fast_page) else None
+                if lines is not None:
+                    pages.append({"lines": lines, "tables": []})
+                else:
+                    tables = _page_tables(page, page_no)
+                    boxes = [t["bbox"] for t in tables]
+                    flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) \
+                        if boxes else page
+                    pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
+                if fast_page is not None:
+                    fast_page.close()
                 page.close()
             count = len(pdf.pages)
         except (ExtractError, MemoryError, RecursionError):
@@ -403,6 +435,9 @@ def _pdf_pages(path: Path, password: str | None = None) -> tuple[list[dict], int
             if isinstance(cause, ExtractError):  # pdfplumber wraps what interrupted it (a --timeout)
                 raise cause from None
             raise ExtractError(f"corrupt PDF: page {max(page_no, 1)} cannot be read ({exc.__class__.__name__})") from None
+        finally:
+            if fast is not None:
+                fast.close()
     if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
     return pages, count
@@ -518,8 +553,8 @@ def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file
     return blocks
 
 
-def _pdf_blocks(path: Path, file_index: int, password: str | None = None) -> tuple[list[Block], int]:
-    pages, count = _pdf_pages(path, password)
+def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple[list[Block], int]:
+    pages, count = _pdf_pages(path, limits)
     furniture = _furniture_keys([p["lines"] for p in pages])
     all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
     body = statistics.mode(all_sizes) if all_sizes else 0.0

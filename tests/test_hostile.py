@@ -143,10 +143,11 @@ def test_file_over_the_size_limit(tmp_path):
 
 
 def test_timeout_stops_one_document_and_the_batch_goes_on(tmp_path):
-    # the 53-page PDF takes seconds; the short Kyrgyz text a fraction of one
-    run = polyplan(NAP["pdf"], KYRGYZ, "--out", tmp_path, "--timeout", "1", "--format", "json")
+    # the 81-page table PDF (pdfplumber's table finder) takes seconds; the short Kyrgyz text a fraction of one
+    table = FILES / "nap-table.pdf"
+    run = polyplan(table, KYRGYZ, "--out", tmp_path, "--timeout", "1", "--format", "json")
     assert run.returncode == 3
-    assert run.stderr == f"polyplan: error: {NAP['pdf']}: stopped after 1 s (--timeout)\n"
+    assert run.stderr == f"polyplan: error: {table}: stopped after 1 s (--timeout)\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_batch.json", "kyrgyz-programme-2022-2025-txt"]
 
 
@@ -182,13 +183,14 @@ def test_output_names_cannot_leave_out(name, tmp_path):
 
 def test_killed_run_leaves_previous_or_new_output_never_a_mixture(tmp_path):
     out = tmp_path / "out"
-    assert polyplan(NAP["pdf"], "--out", out).returncode == 0
+    slow = ("--pdf-engine", "plumber")  # every page through pdfplumber: a run of a few seconds to interrupt
+    assert polyplan(NAP["pdf"], "--out", out, *slow).returncode == 0
     folder = out / "nap-2020-2022-pdf"
     complete = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert len(complete) == 9  # eight outputs and the stamp that lets an unchanged input be skipped
     for delay in (0.4, 1.0, 1.6, 2.2, 2.8, 3.4, 4.0):
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(NAP["pdf"]), "--out", str(out),
-                                 "--force"],
+                                 "--force", *slow],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)

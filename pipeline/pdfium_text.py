@@ -64,6 +64,8 @@ def _record(textpage, start: int, raw_text: str, page_no: int, height: float, bu
     visible = [first + k for k, ch in enumerate(text) if not ch.isspace()]
     step = max(1, len(visible) // SAMPLES)
     sampled = visible[::step] + [visible[-1]]
+    if any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in sampled):
+        raise Unmapped
     spans = [_vertical(textpage, i, height) for i in sampled]
     sizes = Counter(round(raw.FPDFText_GetFontSize(textpage, i), 1) for i in sampled)
     return {"text": text, "page": page_no,
@@ -106,16 +108,17 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class Unmapped(Exception):
+    """A sampled glyph has no Unicode meaning: the page goes to pdfplumber, which shows such
+    glyphs as ``(cid:N)`` for the GARBLED_TEXT check to count."""
+
+
 def page_lines(page, page_no: int) -> list[dict] | None:
     """The page's text lines in reading order, as line records (without the margin flag);
-    None when a glyph has no Unicode meaning (pdfplumber's path shows it as ``(cid:N)``,
-    which the GARBLED_TEXT check counts)."""
-    import pypdfium2.raw as raw
+    None when one of the sampled glyphs (about ten per line) has no Unicode meaning."""
     height = page.get_height()
     textpage = page.get_textpage()
     try:
-        if any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in range(textpage.count_chars())):
-            return None
         text = textpage.get_text_range().replace("\ufffe", "-")
         raw_text = textpage.get_text_range()
         buffer = ctypes.create_string_buffer(256)
@@ -125,5 +128,7 @@ def page_lines(page, page_no: int) -> list[dict] | None:
             if record:
                 records.append(record)
         return records
+    except Unmapped:
+        return None
     finally:
         textpage.close()

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,8 @@ class Timeout(ExtractError):
 @contextlib.contextmanager
 def deadline(seconds: float | None):
     """Stop the work inside after ``seconds`` (``--timeout``) with a :class:`Timeout`."""
-    if not seconds or not hasattr(signal, "setitimer"):
-        yield
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # an alarm signal reaches the main thread only (Dask workers run tasks in threads)
         return
 
     def expire(_signum, _frame):
@@ -167,8 +168,33 @@ def workers_for(count: int, requested: int | None) -> int:
     return max(1, min(requested or os.cpu_count() or 1, count))
 
 
-def run(inputs: list[str], options: Options, workers: int | None = None) -> Iterator[dict]:
-    """Records of ``inputs`` in input order, processed by a pool of ``workers`` processes."""
+class SchedulerError(Exception):
+    """The Dask scheduler cannot be used (extra not installed, or unreachable)."""
+
+
+def _on_dask(inputs: list[str], options: Options, scheduler: str) -> Iterator[dict]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SchedulerError("--scheduler needs the optional extra: pip install 'polyplan[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({exc.__class__.__name__})") from None
+    with client:
+        futures = [client.submit(process_input, raw, options, pure=False) for raw in inputs]
+        for future in futures:
+            yield future.result()
+
+
+def run(inputs: list[str], options: Options, workers: int | None = None,
+        scheduler: str | None = None) -> Iterator[dict]:
+    """Records of ``inputs`` in input order, processed by a pool of ``workers`` processes, or
+    by the workers of the Dask cluster whose scheduler is at ``scheduler`` (tcp://host:8786),
+    where the paths must be readable too."""
+    if scheduler:
+        yield from _on_dask(inputs, options, scheduler)
+        return
     n = workers_for(len(inputs), workers)
     if n == 1:
         for raw in inputs:

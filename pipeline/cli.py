@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .batch import SEVERITIES, Options, run
+from .batch import SEVERITIES, Options, SchedulerError, run
 from .export import FORMATS, write_atomic
 from .extract import MAX_INPUT_MB
 
@@ -38,16 +38,22 @@ def cmd_extract(args) -> int:
                       max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force,
                       pdf_engine=args.pdf_engine)
     worst, batch, started = -1, [], time.perf_counter()
-    for record in run(args.inputs, options, args.workers):
-        lines = record.pop("lines", [])
-        batch.append(record)
-        if record["status"] == "failed":
-            print(f"polyplan: error: {record['input']}: {record['reason']}", file=sys.stderr)
-            continue
-        worst = max([worst] + [SEVERITIES.index(s) for s, n in record["findings"].items() if n])
-        print(_summary_line(record))
-        for line in lines:
-            print(line)
+    progress = _progress(len(args.inputs))
+    try:
+        for record in run(args.inputs, options, args.workers, args.scheduler):
+            lines = record.pop("lines", [])
+            batch.append(record)
+            progress.update(1)
+            if record["status"] == "failed":
+                progress.write(f"polyplan: error: {record['input']}: {record['reason']}", file=sys.stderr)
+                continue
+            worst = max([worst] + [SEVERITIES.index(s) for s, n in record["findings"].items() if n])
+            for line in [_summary_line(record), *lines]:
+                progress.write(line, file=sys.stdout)
+    except SchedulerError as exc:
+        raise SystemExit(_usage(str(exc))) from None
+    finally:
+        progress.close()
     write_atomic(Path(args.out) / "_batch.json", json.dumps(
         {"polyplan": __version__, "inputs": batch}, ensure_ascii=False, indent=2) + "\n")
     if len(batch) > 1:
@@ -57,6 +63,31 @@ def cmd_extract(args) -> int:
     if args.fail_on and worst >= SEVERITIES.index(args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class _Quiet:
+    """No progress bar (output is not a terminal): lines are printed as they come."""
+
+    def update(self, _n: int) -> None:
+        pass
+
+    def write(self, line: str, file) -> None:
+        print(line, file=file)
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int):
+    """A progress bar on stderr when it is a terminal, else nothing but the lines themselves."""
+    if total < 2 or not sys.stderr.isatty():
+        return _Quiet()
+    from tqdm import tqdm
+
+    class _Bar(tqdm):
+        def write(self, line: str, file) -> None:  # print above the bar
+            tqdm.write(line, file=file)
+    return _Bar(total=total, unit="document", file=sys.stderr, leave=False)
 
 
 def _summary_line(record: dict) -> str:
@@ -116,6 +147,8 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--workers", type=int, default=None, metavar="N",
                     help="process N inputs at once (default: one per CPU core)")
     ex.add_argument("--force", action="store_true", help="redo inputs whose output is up to date")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="run the batch on an existing Dask cluster (tcp://HOST:8786; extra polyplan[dask])")
     ex.add_argument("--pdf-engine", choices=("auto", "plumber"), default="auto",
                     help="auto: PDF pages of running text through pypdfium2, others through pdfplumber; "
                          "plumber: every page through pdfplumber (the same plan.json, slower)")

@@ -66,3 +66,55 @@ def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
     other_formats = polyplan(source, "--out", out, "--format", "json,csv")
     assert "(unchanged, skipped)" not in other_formats.stdout
     assert sorted(p.name for p in (out / "plan-txt").iterdir()) == [".polyplan.json", "activities.csv", "plan.json"]
+
+
+def test_batch_on_a_dask_cluster(tmp_path):
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        run = polyplan(NAP["txt"], KYRGYZ, "--out", tmp_path / "dask", "--scheduler", cluster.scheduler_address,
+                       "--format", "json")
+    local = polyplan(NAP["txt"], KYRGYZ, "--out", tmp_path / "local", "--format", "json")
+    assert run.returncode == local.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[:-1] == local.stdout.splitlines()[:-1]
+    assert _outputs(tmp_path / "dask") == _outputs(tmp_path / "local")
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path):
+    run = polyplan(NAP["txt"], "--out", tmp_path, "--scheduler", "tcp://127.0.0.1:9")
+    assert run.returncode == 2
+    assert run.stderr.startswith("polyplan: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9 (")
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import threading
+    import fcntl
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
+    chunks: list[bytes] = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+    reader = threading.Thread(target=drain)
+    reader.start()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(NAP["txt"]), str(KYRGYZ),
+                             "--out", str(tmp_path), "--format", "json"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=slave, text=True)
+    os.close(slave)
+    stdout, _ = proc.communicate(timeout=120)
+    reader.join(timeout=10)
+    os.close(master)
+    bar = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "document" in bar and ("1/2" in bar or "2/2" in bar)  # tqdm drew the bar on the terminal
+    assert stdout.splitlines()[-1].startswith("batch: 2 inputs (2 done, 0 unchanged, 0 failed)")

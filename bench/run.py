@@ -5,7 +5,8 @@
 1. the reference PDF end to end (extract → … → all six exports) against raw single-process
    pdfplumber ``extract_text()`` over the same pages;
 2. the same for the table-layout PDF (``tests/fixtures/files/nap-table.pdf``);
-3. peak memory (RSS of a child process) at 265 and 530 pages (the reference PDF repeated);
+3. peak memory (RSS of a child process) at 265 and 530 pages (the reference PDF repeated),
+   and the 530-page PDF with its pages read by one process or shared among all cores;
 4. a batch of 8 PDFs with 1 worker and with one per core;
 5. alignment and checks of synthetic plans with about 50, 500 and 2,000 activities per version.
 
@@ -121,6 +122,10 @@ def main() -> None:
         print(f"peak RSS at {pages} pages: {rss[pages]:.0f} MB")
     low, high = sorted(rss)
     print(f"peak RSS growth {low} → {high} pages: {rss[high] / rss[low]:.2f}×")
+    big = tmp / "repeated-10.pdf"
+    alone, shared = batch_seconds([big], tmp / "p1", 1), batch_seconds([big], tmp / "pn", cores)
+    print(f"one {high}-page PDF: pages read by 1 process {alone:.1f} s; by {cores} {shared:.1f} s; "
+          f"speed-up {alone / shared:.2f}×")
     files = []
     for n in range(8):
         files.append(tmp / f"batch-{n}.pdf")

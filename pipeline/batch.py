@@ -14,7 +14,7 @@ import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -42,6 +42,7 @@ class Options:
     debug: bool = False
     force: bool = False
     pdf_engine: str = "auto"
+    page_workers: int = 1
 
 
 def safe_name(raw: str) -> str:
@@ -144,7 +145,7 @@ def _process(raw: str, options: Options) -> dict:
                     **previous["summary"], "outputs": _outputs(folder), "lines": []}
         extra: dict[str, str] = {}
         limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20),
-                        pdf_engine=options.pdf_engine)
+                        pdf_engine=options.pdf_engine, page_workers=options.page_workers)
         plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits)
         record = summary(plan)
         extra[STAMP] = json.dumps({"stamp": stamp, "summary": record}, ensure_ascii=False, indent=1)
@@ -196,9 +197,10 @@ def run(inputs: list[str], options: Options, workers: int | None = None,
         yield from _on_dask(inputs, options, scheduler)
         return
     n = workers_for(len(inputs), workers)
-    if n == 1:
+    if n == 1:  # one input at a time: its pages may be shared among the workers instead
+        pages = replace(options, page_workers=max(1, workers or os.cpu_count() or 1))
         for raw in inputs:
-            yield process_input(raw, options)
+            yield process_input(raw, pages)
         return
     with ProcessPoolExecutor(max_workers=n) as pool:
         futures = [pool.submit(process_input, raw, options) for raw in inputs]

@@ -42,6 +42,7 @@ class Limits:
     password: str | None = None
     max_bytes: int = MAX_INPUT_MB << 20
     pdf_engine: str = "auto"  # "auto": pages of running text through pypdfium2; "plumber": all pages
+    page_workers: int = 1  # processes sharing one long PDF's pages
 
     @property
     def max_mb(self) -> int:
@@ -403,41 +404,67 @@ def _fast_lines(page, page_no: int, height: float) -> list[dict] | None:
     return lines
 
 
-def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
-    """Per page: the lines outside tables and the tables with their cells' lines.  A page
-    without vector graphics (no ruling lines, so no tables) is read through pypdfium2
-    unless ``limits.pdf_engine`` is "plumber"; every other page through pdfplumber."""
+PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes
+
+
+def _read_page(pdf, fast, index: int) -> dict:
+    """One page's lines (and tables): through pypdfium2 when it has no vector graphics and
+    its glyphs have Unicode meanings, else through pdfplumber."""
+    page, page_no = pdf.pages[index], index + 1
+    fast_page = fast[index] if fast is not None else None
+    try:
+        lines = _fast_lines(fast_page, page_no, page.height) \
+            if fast_page is not None and not pdfium_text.has_graphics(fast_page) else None
+        if lines is not None:
+            return {"lines": lines, "tables": []}
+        tables = _page_tables(page, page_no)
+        boxes = [t["bbox"] for t in tables]
+        flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
+        return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
+    finally:
+        if fast_page is not None:
+            fast_page.close()
+        page.close()
+
+
+def read_pages(path: Path, limits: Limits, start: int = 0, stop: int | None = None) -> tuple[list[dict], int]:
+    """Pages ``start``..``stop`` (0-based, all by default) of a PDF, and its page count."""
     pdf = _open_pdf(path, limits.password)
     fast = _fast_document(path, limits)
-    pages, page_no = [], 0
+    pages, index = [], start
     with pdf:
         try:
-            for page_no, page in enumerate(pdf.pages, start=1):
-                fast_page = fast[page_no - 1] if fast is not None else None
-                lines = _fast_lines(fast_page, page_no, page.height) \
-                    if fast_page is not None and not pdfium_text.has_graphics(fast_page) else None
-                if lines is not None:
-                    pages.append({"lines": lines, "tables": []})
-                else:
-                    tables = _page_tables(page, page_no)
-                    boxes = [t["bbox"] for t in tables]
-                    flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) \
-                        if boxes else page
-                    pages.append({"lines": _page_lines(flow, page_no, page.height), "tables": tables})
-                if fast_page is not None:
-                    fast_page.close()
-                page.close()
             count = len(pdf.pages)
+            for index in range(start, count if stop is None else min(stop, count)):
+                pages.append(_read_page(pdf, fast, index))
         except (ExtractError, MemoryError, RecursionError):
             raise
         except Exception as exc:  # pdfminer on a damaged object or content stream
             cause = exc.args[0] if exc.args else None
             if isinstance(cause, ExtractError):  # pdfplumber wraps what interrupted it (a --timeout)
                 raise cause from None
-            raise ExtractError(f"corrupt PDF: page {max(page_no, 1)} cannot be read ({exc.__class__.__name__})") from None
+            raise ExtractError(f"corrupt PDF: page {index + 1} cannot be read ({exc.__class__.__name__})") from None
         finally:
             if fast is not None:
                 fast.close()
+    return pages, count
+
+
+def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
+    """Per page: the lines outside tables and the tables with their cells' lines.  With
+    ``limits.page_workers`` > 1, a long PDF's pages are read in chunks by that many processes."""
+    pages, count = read_pages(path, limits, 0, PAGE_CHUNK if limits.page_workers > 1 else None)
+    if count > len(pages):
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=limits.page_workers) as pool:
+            futures = [pool.submit(read_pages, path, limits, start, start + PAGE_CHUNK)
+                       for start in range(PAGE_CHUNK, count, PAGE_CHUNK)]
+            try:
+                for future in futures:
+                    pages.extend(future.result()[0])
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
     return pages, count

@@ -63,3 +63,9 @@ def test_pages_are_routed_by_what_they_hold():
 
 def test_hyphen_at_a_line_end_ends_the_line_as_in_pdfplumber():
     assert pdfium_text.line_spans("anti\ufffetrafficking\r\nnext") == [(0, 5), (5, 16), (18, 22)]
+
+
+def test_pages_shared_among_processes_give_the_same_plan():
+    one = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=1))
+    two = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=2))  # 53 pages: chunks of 32 and 21
+    assert two.to_dict() == one.to_dict()

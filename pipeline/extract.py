@@ -298,7 +298,12 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
             "top": line["top"], "bottom": line["bottom"],
             "size": sizes.most_common(1)[0][0] if sizes else 0.0,
             "bold": normalize(text[:cut]).strip(),
-            "margin": line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)}
+            "margin": in_margin(line["top"], line["bottom"], height)}
+
+
+def in_margin(top: float, bottom: float, height: float) -> bool:
+    """Does a line lie in the page's top or bottom margin, where running heads live?"""
+    return top < height * MARGIN or bottom > height * (1 - MARGIN)
 
 
 def _page_lines(page, page_no: int, height: float) -> list[dict]:
@@ -366,7 +371,7 @@ def _fast_lines(page, page_no: int, height: float) -> list[dict] | None:
     lines = pdfium_text.page_lines(page, page_no)
     for line in lines or ():
         line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
-        line["margin"] = line["top"] < height * MARGIN or line["bottom"] > height * (1 - MARGIN)
+        line["margin"] = in_margin(line["top"], line["bottom"], height)
     return lines
 
 
@@ -394,7 +399,13 @@ def _read_page(pdf, fast, index: int) -> dict:
 
 
 def read_pages(path: Path, limits: Limits, start: int = 0, stop: int | None = None) -> tuple[list[dict], int]:
-    """Pages ``start``..``stop`` (0-based, all by default) of a PDF, and its page count."""
+    """Pages ``start``..``stop`` (0-based, all by default) of a PDF, and its page count.
+
+    pdfplumber opens the file even when every page takes the fast path: its errors are the
+    ones classified for users (encrypted, wrong password, corrupt or truncated), and opening
+    reads only the cross-reference table and page tree (about 10 ms for the reference);
+    each page's content is parsed by one engine only.
+    """
     pdf = _open_pdf(path, limits.password)
     fast = _fast_document(path, limits)
     pages, index = [], start
@@ -484,11 +495,10 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
     blocks, table_no = [], 0
     for page in pages:
         flow, pieces = [], []
-        for n, line in enumerate(page["lines"], start=1):
-            line["line"] = n
+        for line in _numbered(page["lines"]):
             if line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
                 blocks.append(Block(text=line["text"], furniture=True, loc=Location(
-                    file=file_index, page=line["page"], line=n,
+                    file=file_index, page=line["page"], line=line["line"],
                     bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
             else:
                 flow.append(line)
@@ -514,6 +524,7 @@ def _all_lines(page: dict):
 
 
 def _numbered(lines: list[dict]) -> list[dict]:
+    """The lines, each given its 1-based line number on the page (or in the table cell)."""
     for n, line in enumerate(lines, start=1):
         line["line"] = n
     return lines

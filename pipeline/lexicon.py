@@ -105,17 +105,17 @@ class PeriodWords:
     months: tuple[str, ...]
 
 
-_NEVER = "(?!)"
+NEVER = "(?!)"  # a pattern that matches nothing: a list of words left empty
 
 
 def _phrases(items) -> regex.Pattern:
-    alternatives = "|".join(regex.escape(i).replace(r"\ ", r"\s+") for i in items) or _NEVER
+    alternatives = "|".join(regex.escape(i).replace(r"\ ", r"\s+") for i in items) or NEVER
     return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})", regex.IGNORECASE | regex.V1)
 
 
 def compile_periods(data: dict) -> PeriodWords:
     def words(key):  # stems and small patterns, matched at a word start
-        return "|".join(f"(?:{w})" for w in data.get(key, [])) or _NEVER
+        return "|".join(f"(?:{w})" for w in data.get(key, [])) or NEVER
     return PeriodWords(
         ongoing=_phrases(data.get("ongoing", [])), recurring=_phrases(data.get("recurring", [])),
         by=_phrases(data.get("by", [])), quarter=words("quarter"), half=words("half"),

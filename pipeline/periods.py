@@ -16,9 +16,11 @@ True
 """
 from __future__ import annotations
 
+import functools
+
 import regex
 
-from .lexicon import Lexicon, PeriodWords, compile_periods, lexicon_for
+from .lexicon import NEVER, Lexicon, PeriodWords, compile_periods, lexicon_for
 from .model import Period
 
 YEAR = r"(?:19|20)\d{2}"
@@ -33,9 +35,12 @@ _NO_WORDS = compile_periods({})
 _NUMERAL = r"(?:[1-4]|iv|i{1,3})(?![\d\p{L}])"
 
 
-def _unit(words: PeriodWords, unit: str) -> regex.Pattern:
+@functools.cache
+def _unit(words: PeriodWords, unit: str) -> regex.Pattern | None:
     """'<n> <unit>' with n a digit or roman numeral 1-4 (or a span 'II-III'), or an ordinal
-    word; or '<unit><n>' (Q4, H2)."""
+    word; or '<unit><n>' (Q4, H2).  None when the language has no such unit word."""
+    if unit == NEVER:
+        return None
     ordinals = "|".join(f"(?P<o{i}>{o})" for i, o in enumerate(words.ordinals, start=1)) or "(?!)"
     return regex.compile(
         rf"(?<![\p{{L}}\d])(?:(?P<n>{_NUMERAL}(?:\S*?\s*[-–]\s*{_NUMERAL})?)|{ordinals})\S*\s*(?:{unit})"
@@ -51,20 +56,24 @@ def _ordinals(m: regex.Match) -> list[int]:
     return [next(int(k[1:]) for k, v in m.groupdict().items() if k.startswith("o") and v)]
 
 
+@functools.cache
+def _month_patterns(words: PeriodWords) -> tuple[regex.Pattern, ...]:
+    return tuple(regex.compile(rf"(?<!\p{{L}})(?:{stem})", regex.IGNORECASE | regex.V1) for stem in words.months)
+
+
+def _numbers(pattern: regex.Pattern | None, text: str) -> list[int]:
+    return [n for m in pattern.finditer(text) for n in _ordinals(m)] if pattern else []
+
+
 def _months(text: str, words: PeriodWords) -> list[int]:
     """Months named in ``text``: (quarter or half-year as its first and last month) or month names."""
-    if words.quarter != "(?!)":
-        quarters = [n for m in _unit(words, words.quarter).finditer(text) for n in _ordinals(m)]
-        if quarters:
-            return [3 * min(quarters) - 2, 3 * max(quarters)]
-    if words.half != "(?!)":
-        halves = [n for m in _unit(words, words.half).finditer(text) for n in _ordinals(m)]
-        if halves and max(halves) <= 2:
-            return [6 * min(halves) - 5, 6 * max(halves)]
-    found = []
-    for number, stem in enumerate(words.months, start=1):
-        if regex.search(rf"(?<!\p{{L}})(?:{stem})", text, regex.IGNORECASE | regex.V1):
-            found.append(number)
+    quarters = _numbers(_unit(words, words.quarter), text)
+    if quarters:
+        return [3 * min(quarters) - 2, 3 * max(quarters)]
+    halves = _numbers(_unit(words, words.half), text)
+    if halves and max(halves) <= 2:
+        return [6 * min(halves) - 5, 6 * max(halves)]
+    found = [number for number, pattern in enumerate(_month_patterns(words), start=1) if pattern.search(text)]
     return [min(found), max(found)] if found else []
 
 

@@ -40,10 +40,6 @@ FORMATS: dict[str, Callable[[dict], dict[str, str | bytes]]] = {
     "csv": table.tree_to_csv, "html": html.tree_to_html}
 
 
-def plan_to_json(plan: Plan) -> str:
-    return tree_to_json(plan.to_dict())["plan.json"]
-
-
 def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)

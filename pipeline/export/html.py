@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .table import codes_by_ref, elements, rows
+from .table import elements, findings_by_ref, rows
 
 SEVERITY_ORDER = ("info", "warning", "error")
 
@@ -60,14 +60,6 @@ window.addEventListener('beforeprint', function () {
   document.querySelectorAll('details').forEach(function (d) { d.open = true; });
 });
 """
-
-
-def _findings_by_ref(tree: dict) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for finding in tree["findings"]:
-        for ref in finding["refs"]:
-            out.setdefault(ref, []).append(finding)
-    return out
 
 
 def _finding(f: dict) -> str:
@@ -149,7 +141,7 @@ def _summary(tree: dict) -> str:
 
 def tree_to_html(tree: dict) -> dict[str, str]:
     """``review.html`` from the plan tree."""
-    langs, index, by_ref = tree["languages"], elements(tree), _findings_by_ref(tree)
+    langs, index, by_ref = tree["languages"], elements(tree), findings_by_ref(tree)
     known = set(index)
     general = [f for f in tree["findings"] if not set(f["refs"]) & known]
     body = []

@@ -42,11 +42,12 @@ def rows(tree: dict) -> list[dict]:
     return out
 
 
-def codes_by_ref(tree: dict) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def findings_by_ref(tree: dict) -> dict[str, list[dict]]:
+    """The findings concerning each element id."""
+    out: dict[str, list[dict]] = {}
     for finding in tree["findings"]:
         for ref in finding["refs"]:
-            out.setdefault(ref, set()).add(finding["code"])
+            out.setdefault(ref, []).append(finding)
     return out
 
 
@@ -65,13 +66,13 @@ def _cells(element: dict | None) -> list:
 def tree_to_csv(tree: dict) -> dict[str, bytes]:
     """``activities.csv`` from the plan tree."""
     langs = tree["languages"]
-    index, codes = elements(tree), codes_by_ref(tree)
+    index, by_ref = elements(tree), findings_by_ref(tree)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["row", "kind", "score", "findings"] + [f"{lang}_{col}" for lang in langs for col in PER_LANG])
     for n, row in enumerate(rows(tree), start=1):
         refs = [row["refs"].get(lang) for lang in langs]
-        found = sorted(set().union(*(codes.get(r, set()) for r in refs if r)))
+        found = sorted({f["code"] for r in refs if r for f in by_ref.get(r, [])})
         cells = [c for ref in refs for c in _cells(index.get(ref) if ref else None)]
         writer.writerow([n, row["kind"], row["score"], " ".join(found)] + cells)
     return {"activities.csv": ("\ufeff" + buffer.getvalue()).encode("utf-8")}

@@ -372,7 +372,7 @@ def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
     current = _current_activity(state)
     row_loc = next(iter(row.values()))[0].loc
     if current is not None and number_cell is None and _row_continues(state, current, row_loc, text_cell, first):
-        _continue_row(current, text_cell, by_field)
+        _continue_row(state, current, text_cell, by_field)
         return
     marker, number, text, loc = "", None, "", (text_cell or number_cell or next(iter(by_field.values())))[0].loc
     if number_cell:
@@ -409,23 +409,27 @@ def _row_continues(state: _State, current: _Activity, row_loc: Location, text_ce
     return text_cell[0].text[:1].islower() or not current.text.rstrip().endswith(TERMINAL)
 
 
+def _from_cell(cls, cell: list[Block], **fields):
+    """A builder holding a table cell's paragraphs (one per line) and their locations."""
+    return cls(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
+
+
 def _add_cell(state: _State, act: _Activity, name: str, cell: list[Block]) -> None:
+    """A cell of a field column becomes the activity's field; a note column's cell a note."""
     if name == "note":
-        note = _Item(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]])
-        state.notes.append(note)
-        return
-    f = _Field(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], name=name)
-    act.fields.append(f)
+        state.notes.append(_from_cell(_Item, cell))
+    else:
+        act.fields.append(_from_cell(_Field, cell, name=name))
 
 
-def _continue_row(act: _Activity, text_cell, by_field) -> None:
+def _continue_row(state: _State, act: _Activity, text_cell, by_field) -> None:
     """A row broken across a page: each cell continues the same column's text."""
     for block in text_cell or []:
         act.extend(block)
     for name, cell in by_field.items():
         existing = next((f for f in act.fields if f.name == name), None)
         if existing is None:
-            act.fields.append(_Field(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], name=name))
+            _add_cell(state, act, name, cell)
         else:
             for block in cell:
                 existing.extend(block)

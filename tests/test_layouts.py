@@ -166,7 +166,9 @@ def test_russian_only_table_with_flat_numbering_and_extra_columns(tmp_path):
     assert [(a.period.kind, a.period.start, a.period.end, a.period.end_month) for a in acts] == [
         ("single", 2024, 2024, 3), ("recurring", None, None, None), ("by", None, 2025, 12)]
     assert [g.name for g in acts[2].agencies] == ["Министерство внутренних дел (МВД)", "Генеральная прокуратура"]
-    assert [n.text for n in plan.version("ru").notes] == ["По согласованию"]
+    # the continued row's note cell is a note, not a field of the activity
+    assert [n.text for n in plan.version("ru").notes] == ["По согласованию", "с Министерством финансов"]
+    assert {f.field for a in acts for f in a.fields} == {"period", "agencies", "financing"}
     assert [(u.text, u.reason, u.source.cell) for u in plan.unparsed] == [
         ("120", "table column without a known header", 6)]
     assert [l.field for l in plan.version("ru").parts[0].labels] == [

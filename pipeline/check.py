@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import regex
 
 from .lexicon import lexicon_for
-from .model import NO_STRUCTURE_REASON, Finding, Location, Plan, Version
+from .model import LISTS, NO_STRUCTURE_REASON, Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -426,16 +426,13 @@ def _counts(node) -> tuple[int, int, int]:
     return len(node.needs), len(node.aims), len(node.objectives)
 
 
-LIST_NAMES = ("needs", "aims", "objectives")
-
-
 @check("COUNT_MISMATCH", "warning")
 def count_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """An aligned part or section has different numbers of needs, aims or objectives in different versions."""
     for kind in ("part", "section"):
         for row, members in _rows(plan, kind):
             present = [(lang, e) for lang, e in members if e is not None]
-            for n, name in enumerate(LIST_NAMES):
+            for n, name in enumerate(LISTS):
                 counts = {lang: _counts(e)[n] for lang, e in present}
                 if len(set(counts.values())) > 1 and min(counts.values()) > 0:
                     yield Finding(code, severity, "*", _refs(members), (
@@ -461,7 +458,7 @@ def missing_element(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                 yield Finding(code, severity, ",".join(missing), _refs(members), (
                     f"{kind} {present[0][1].number or present[0][1].id} is missing in {', '.join(missing)}"),
                     tuple(_evidence(lang, e) for lang, e in present))
-            for n, name in enumerate(LIST_NAMES):
+            for n, name in enumerate(LISTS):
                 empty = [lang for lang, e in present if not _counts(e)[n]]
                 if empty and len(empty) < len(present):
                     yield Finding(code, severity, ",".join(empty), _refs(members), (
@@ -517,7 +514,7 @@ def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     for kind in ("part", "section"):
         for row, members in _rows(plan, kind):
             present = [e for _, e in members if e is not None]
-            for name in LIST_NAMES:
+            for name in LISTS:
                 count = {len(getattr(e, name)) for e in present}
                 if len(count) != 1:
                     continue  # different counts: COUNT_MISMATCH

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Iterator
 
 SCHEMA = "polyplan.plan/1"
+# The lists a part or section holds before its activities, in printed order.
+LISTS = ("needs", "aims", "objectives")
 # Reason of unparsed text in which no plan structure was recognised (see build.paths_to_plan).
 NO_STRUCTURE_REASON = "no plan structure recognised"
 

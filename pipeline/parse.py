@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .lexicon import Lexicon, load_gazetteer
-from .model import (Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
+from .model import (LISTS, Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
                     Version, VersionBlocks)
 from .periods import text_to_period
 
@@ -26,7 +26,6 @@ ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<t
 ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
                         r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
 LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
-LISTS = ("needs", "aims", "objectives")
 ACT_FIELDS = ("indicators", "agencies", "period")
 SEPARATORS = regex.compile(r"[,;]")
 GAZETTEER = load_gazetteer()

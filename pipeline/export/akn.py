@@ -14,10 +14,10 @@ import regex
 from lxml import etree
 
 from ..lexicon import lexicon_for
+from ..model import LISTS
 from .table import rows
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
-LISTS = ("needs", "aims", "objectives")
 YEAR = regex.compile(r"(?:19|20)\d\d")
 COUNTRY = "xx"  # plan.json does not record the issuing country; "xx" is ISO 3166's user-assigned "unknown"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+from ..model import LISTS
 from .table import elements, findings_by_ref, rows
 
 SEVERITY_ORDER = ("info", "warning", "error")
@@ -77,7 +78,7 @@ def _fields(act: dict) -> str:
 def _node(node: dict) -> str:
     lists = "".join(
         f"<dt>{name}</dt><dd>{'<br>'.join(escape(i['text']) for i in node[name])}</dd>"
-        for name in ("needs", "aims", "objectives") if node.get(name))
+        for name in LISTS if node.get(name))
     heading = escape(node.get("heading") or ("(undeclared section)" if node.get("declared") is False else ""))
     return f'<div class="num">{heading}</div>' + (f"<dl>{lists}</dl>" if lists else "")
 

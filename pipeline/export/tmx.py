@@ -13,10 +13,10 @@ from __future__ import annotations
 from lxml import etree
 
 from .. import __version__
+from ..model import LISTS
 from .table import elements, rows
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-LISTS = ("needs", "aims", "objectives")
 
 
 def _activity_units(members: dict[str, dict]) -> list[tuple[str, dict[str, str]]]:

@@ -11,8 +11,9 @@ import json
 
 from lxml import etree
 
+from ..model import LISTS
+
 NS = "urn:polyplan:plan:1"
-LISTS = ("needs", "aims", "objectives")
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:

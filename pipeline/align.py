@@ -95,28 +95,45 @@ Sim = Callable[[int, int], float]
 
 
 def _dp(n: int, m: int, sim: Sim) -> list[tuple[int, int]]:
-    """Monotone links (i, j) maximising the sum of (similarity - THRESHOLD); gaps cost nothing."""
-    band = BAND + abs(n - m)
-    score: dict[tuple[int, int], float] = {}
-    back: dict[tuple[int, int], tuple[int, int]] = {}
+    """Monotone links (i, j) maximising the sum of (similarity - THRESHOLD); gaps cost nothing.
 
-    def get(i, j):
-        return 0.0 if i == 0 or j == 0 else score.get((i, j), -math.inf)
+    Cells within the band only; one row of scores at a time and a byte per cell for the way
+    back (0 diagonal, 1 up, 2 left), so memory is O(n · band) bytes."""
+    band = BAND + abs(n - m)
+    lows, moves = [1], [bytearray()]
+    prev_low, prev = 1, [0.0] * m  # row 0: every cell scores 0
     for i in range(1, n + 1):
         centre = round(i * m / n) if n else 0
-        for j in range(max(1, centre - band), min(m, centre + band) + 1):
+        low, high = max(1, centre - band), min(m, centre + band)
+        row, way = [], bytearray()
+
+        def above(j: int) -> float:
+            k = j - prev_low
+            return prev[k] if 0 <= k < len(prev) else (0.0 if i == 1 else -math.inf)
+        for j in range(low, high + 1):
             s = sim(i - 1, j - 1) - THRESHOLD
-            options = [(get(i - 1, j), (i - 1, j)), (get(i, j - 1), (i, j - 1))]
+            up = above(j)
+            left = row[-1] if row else (0.0 if j == 1 else -math.inf)
+            best, move = (up, 1) if up >= left else (left, 2)
             if s > 0:
-                options.insert(0, (get(i - 1, j - 1) + s, (i - 1, j - 1)))
-            best = max(options, key=lambda o: o[0])
-            score[(i, j)], back[(i, j)] = best
-    links, cell = [], (n, m)
-    while cell[0] > 0 and cell[1] > 0 and cell in back:
-        prev = back[cell]
-        if prev == (cell[0] - 1, cell[1] - 1):
-            links.append((prev[0], prev[1]))
-        cell = prev
+                diagonal = (0.0 if j == 1 or i == 1 else above(j - 1)) + s
+                if diagonal >= best:
+                    best, move = diagonal, 0
+            row.append(best)
+            way.append(move)
+        lows.append(low)
+        moves.append(way)
+        prev_low, prev = low, row
+    links, i, j = [], n, m
+    while i > 0 and j > 0 and 0 <= j - lows[i] < len(moves[i]):
+        move = moves[i][j - lows[i]]
+        if move == 0:
+            links.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif move == 1:
+            i -= 1
+        else:
+            j -= 1
     return links[::-1]
 
 
@@ -156,13 +173,10 @@ def _swaps(links: list[tuple[int, int]], sim: Sim, crossed: set) -> list[tuple[i
 
 
 def link(a: Sequence[Item], b: Sequence[Item]) -> tuple[list[tuple[int, int]], set]:
-    """Links between two versions' elements, and those made against the order."""
-    cache: dict[tuple[int, int], float] = {}
-
+    """Links between two versions' elements, and those made against the order.  Similarities
+    are not kept: the programme asks for each cell once, repair and swaps for a few again."""
     def sim(i: int, j: int) -> float:
-        if (i, j) not in cache:
-            cache[(i, j)] = similarity(a[i], b[j])
-        return cache[(i, j)]
+        return similarity(a[i], b[j])
     links, crossed = _repair(_dp(len(a), len(b), sim), len(a), len(b), sim)
     return _swaps(links, sim, crossed), crossed
 

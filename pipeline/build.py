@@ -37,7 +37,9 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
         blocks.extend(file_blocks)
     if debug:
         debug("blocks", blocks)
+    source_chars = sum(count_chars(b.text) for b in blocks)
     split = blocks_to_split(tuple(blocks))
+    del blocks  # the split holds them now; released with it below, before alignment and checks
     if debug:
         debug("split", split)
     versions, unparsed = [], list(_loose(split.between, "between language versions"))
@@ -51,7 +53,7 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
     plan = Plan(name=name, sources=tuple(sources), versions=tuple(versions),
                 front_matter=_loose(split.front), back_matter=_loose(split.back),
                 unparsed=tuple(unparsed), furniture=_loose(split.furniture))
-    source_chars = sum(count_chars(b.text) for b in blocks)
+    del split
     accounted = sum(count_chars(s) for s in printed_strings(plan))
     plan = replace(plan, coverage=Coverage(source_chars, accounted), alignment=plan_to_alignment(plan))
     if debug:

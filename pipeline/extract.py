@@ -367,27 +367,33 @@ def _fast_document(path: Path, limits: Limits):
         return None
 
 
-def _fast_lines(page, page_no: int, height: float) -> list[dict] | None:
-    lines = pdfium_text.page_lines(page, page_no)
-    for line in lines or ():
+def _fast_content(page, page_no: int, height: float) -> dict | None:
+    content = pdfium_text.page_content(page, page_no)
+    if content is None:
+        return None
+    lines, tables = content
+    for line in _all_lines({"lines": lines, "tables": tables}):
         line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
         line["margin"] = in_margin(line["top"], line["bottom"], height)
-    return lines
+    for table in tables:
+        for cell in table["cells"]:
+            for line in cell["lines"]:
+                line["margin"] = False
+    return {"lines": lines, "tables": tables}
 
 
 PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes
 
 
 def _read_page(pdf, fast, index: int) -> dict:
-    """One page's lines (and tables): through pypdfium2 when it has no vector graphics and
-    its glyphs have Unicode meanings, else through pdfplumber."""
+    """One page's lines and tables: through pypdfium2 when its glyphs have Unicode meanings,
+    else through pdfplumber."""
     page, page_no = pdf.pages[index], index + 1
     fast_page = fast[index] if fast is not None else None
     try:
-        lines = _fast_lines(fast_page, page_no, page.height) \
-            if fast_page is not None and not pdfium_text.has_graphics(fast_page) else None
-        if lines is not None:
-            return {"lines": lines, "tables": []}
+        content = _fast_content(fast_page, page_no, page.height) if fast_page is not None else None
+        if content is not None:
+            return content
         tables = _page_tables(page, page_no)
         boxes = [t["bbox"] for t in tables]
         flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page

@@ -15,6 +15,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import regex
@@ -56,15 +57,18 @@ def _score(lex: Lexicon, lowered: str, words: list[str]) -> int:
     return 2 * letters + 3 * stops + endings
 
 
-def _langdetect(text: str) -> list[tuple[str, float]]:
-    """langdetect's ranked guesses, made deterministic (seed 0)."""
+@functools.lru_cache(maxsize=4096)
+def _langdetect(text: str) -> tuple[tuple[str, float], ...]:
+    """langdetect's ranked guesses, made deterministic (seed 0).  Kept per text: a plan
+    repeats its short cells (column headers, agencies, periods) and langdetect costs about
+    10 ms a call."""
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
     DetectorFactory.seed = 0
     try:
-        return [(g.lang, g.prob) for g in detect_langs(text)]
+        return tuple((g.lang, g.prob) for g in detect_langs(text))
     except LangDetectException:
-        return []
+        return ()
 
 
 def identify(text: str, lexicons: dict[str, Lexicon] | None = None) -> str | None:

@@ -38,6 +38,7 @@ def _clean(value):
 class _Record:
     """Mixin: ``to_dict`` over the dataclass fields, dropping ``None`` and empty optionals."""
 
+    __slots__ = ()  # so that the records' own slots leave them without a __dict__
     _optional: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:

@@ -1,12 +1,17 @@
-"""The fast path for PDF pages of running text: lines read through pypdfium2 (PDFium).
+"""The fast path for PDF pages: text lines and ruled tables read through pypdfium2 (PDFium).
 
-Used by :mod:`pipeline.extract` for pages without vector graphics (no ruling lines or
-rectangles, hence no tables to find); other pages go through pdfplumber.  A line record
-has the fields pdfplumber's path gives (text, x0, x1, top, bottom, size, bold prefix,
-margin): the text and the font facts as PDFium reads them, the vertical extent placed as
-pdfminer places a glyph (baseline, font descent, one em), the horizontal one from PDFium's
-glyph boxes — so plan.json compares equal through both engines apart from bounding boxes
-(``tests/test_pdf_engines.py``).
+Used by :mod:`pipeline.extract` for every page whose glyphs have Unicode meanings; the
+others go through pdfplumber.  A line record has the fields pdfplumber's path gives (text,
+x0, x1, top, bottom, size, bold prefix, margin): the text and the font facts as PDFium
+reads them, the vertical extent placed as pdfminer places a glyph (baseline, font descent,
+one em), the horizontal one from PDFium's glyph boxes.
+
+Tables: the page's path objects are classified into lines, rectangles and curves by
+pdfminer's own rules (:func:`page_paths`), and pdfplumber's table finder — the same code,
+given those edges — finds the ruled tables and their cells; each character then goes to the
+cell holding its centre, as on pdfplumber's path.  So plan.json compares equal through both
+engines apart from bounding boxes (``tests/test_pdf_engines.py``), at a fraction of the
+cost: pdfminer's parse of the whole page is what makes the slow path slow.
 """
 from __future__ import annotations
 
@@ -22,13 +27,6 @@ SAMPLES = 9  # characters per line asked for their size and box
 def open_document(path: str, password: str | None):
     import pypdfium2 as pdfium
     return pdfium.PdfDocument(path, password=password)
-
-
-def has_graphics(page) -> bool:
-    """Does the page draw paths (ruling lines, rectangles)?  Then it needs layout analysis."""
-    import pypdfium2.raw as raw
-    return any(raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page, k)) == raw.FPDF_PAGEOBJ_PATH
-               for k in range(raw.FPDFPage_CountObjects(page)))
 
 
 def _font(textpage, index: int, buffer) -> str:
@@ -113,22 +111,222 @@ class Unmapped(Exception):
     glyphs as ``(cid:N)`` for the GARBLED_TEXT check to count."""
 
 
-def page_lines(page, page_no: int) -> list[dict] | None:
-    """The page's text lines in reading order, as line records (without the margin flag);
-    None when one of the sampled glyphs (about ten per line) has no Unicode meaning."""
+# --- vector graphics: pdfminer's objects, pdfplumber's table finder -------------------------
+
+_MOVE, _LINE, _BEZIER = 2, 0, 1  # FPDF_SEGMENT_MOVETO, _LINETO, _BEZIERTO
+_FORM = 5  # FPDF_PAGEOBJ_FORM
+_PATH = 2  # FPDF_PAGEOBJ_PATH
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying ``inner`` then ``outer`` (PDF's a b c d e f)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _objects(container, count, get, matrix: tuple):
+    """(path object, its matrix to page space) for the paths of a page or form, recursively."""
+    import pypdfium2.raw as raw
+    for k in range(count(container)):
+        obj = get(container, k)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind not in (_PATH, _FORM):
+            continue
+        m = raw.FS_MATRIX()
+        own = (m.a, m.b, m.c, m.d, m.e, m.f) if raw.FPDFPageObj_GetMatrix(obj, m) else IDENTITY
+        if kind == _FORM:
+            yield from _objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, _compose(own, matrix))
+        else:
+            yield obj, _compose(own, matrix)
+
+
+def has_graphics(page) -> bool:
+    """Does the page draw paths (ruling lines, rectangles), also inside forms?"""
+    import pypdfium2.raw as raw
+    return next(_objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY), None) is not None
+
+
+def _subpaths(obj, matrix: tuple) -> list[tuple[str, list[tuple[float, float]]]]:
+    """The painted subpaths of a path object as pdfminer sees them: (shape, points), one
+    letter per operator (m, l, c, h) and the point each places, in page space."""
+    import pypdfium2.raw as raw
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, fill, stroke) or (not fill.value and not stroke.value):
+        return []  # a clipping path ("n"): pdfminer paints nothing
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths, bezier = [], 0
+    for n in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, n)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (round(a * x.value + c * y.value + e, 4), round(b * x.value + d * y.value + f, 4))
+        if kind == _MOVE or not subpaths:
+            subpaths.append(["m", [point]])
+        elif kind == _BEZIER:
+            bezier += 1
+            if bezier % 3:  # control points: pdfminer keeps the end point of a "c"
+                continue
+            subpaths[-1][0] += "c"
+            subpaths[-1][1].append(point)
+        else:
+            subpaths[-1][0] += "l"
+            subpaths[-1][1].append(point)
+        if raw.FPDFPathSegment_GetClose(segment):
+            subpaths[-1][0] += "h"
+            subpaths[-1][1].append(subpaths[-1][1][0])
+    return [(shape, pts) for shape, pts in subpaths]
+
+
+def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[str, list] | None:
+    """pdfminer's ``paint_path``: a line, a rectangle (its two corners) or a curve."""
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        return "line", pts[:2]
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            return "rect", [(x0, y0), (x2, y0), (x2, y2), (x0, y2)]
+    return "curve", pts
+
+
+def page_paths(page, height: float) -> list[dict]:
+    """The page's painted lines, rectangles and curves as pdfplumber's objects (top-down)."""
+    import pypdfium2.raw as raw
+    out = []
+    for obj, matrix in _objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY):
+        for shape, pts in _subpaths(obj, matrix):
+            kind, pts = _classify(shape, pts)
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            out.append({"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": height - y1,
+                        "bottom": height - y0, "doctop": height - y1, "width": x1 - x0, "height": y1 - y0,
+                        "pts": [(px, height - py) for px, py in pts]})
+    return out
+
+
+def find_tables(paths: list[dict], width: float, height: float) -> list:
+    """pdfplumber's ``Page.find_tables()`` (default settings) over these objects' edges."""
+    from types import SimpleNamespace
+
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils import obj_to_edges
+    by_kind = {"line": [], "rect": [], "curve": []}
+    for obj in paths:
+        by_kind[obj["object_type"]].extend(obj_to_edges(obj))
+    edges = by_kind["line"] + by_kind["rect"] + by_kind["curve"]  # pdfplumber's Page.edges order
+    return TableFinder(SimpleNamespace(edges=edges, bbox=(0, 0, width, height))).tables if edges else []
+
+
+# --- a page's lines, in and out of tables ------------------------------------------------------
+
+DROPPED = "dropped"  # inside a table's box but in none of its cells: pdfplumber's path drops it too
+
+
+def _region_finder(tables: list, textpage, height: float):
+    """A function from a character index to its table cell (table, row, cell), ``None``
+    outside tables, or DROPPED — by the centre of the character's box."""
+    import pypdfium2.raw as raw
+    cells = [((t, r, c), bbox) for t, table in enumerate(tables)
+             for r, row in enumerate(table.rows, start=1) for c, bbox in enumerate(row.cells, start=1) if bbox]
+    boxes = [table.bbox for table in tables]
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    last = [None]
+
+    def region(index: int):
+        if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+            return None
+        x, y = (left.value + right.value) / 2, height - (bottom.value + top.value) / 2
+        if last[0] is not None:
+            key, b = last[0]
+            if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
+                return key
+        if not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes):
+            return None
+        for key, b in cells:
+            if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
+                last[0] = (key, b)
+                return key
+        return DROPPED
+    return region
+
+
+def _runs(text: str, start: int, end: int, region) -> list[tuple[int, int, object]]:
+    """The line ``text[start:end]`` cut where its characters change region; whitespace goes
+    with the run it follows."""
+    runs: list[list] = []
+    for k in range(start, end):
+        if text[k].isspace():
+            if runs:
+                runs[-1][1] = k + 1
+            continue
+        where = region(k)
+        if runs and runs[-1][2] == where:
+            runs[-1][1] = k + 1
+        else:
+            runs.append([k, k + 1, where])
+    return [tuple(r) for r in runs]
+
+
+def _same_line(lines: list[dict]) -> list[dict]:
+    """A cell's pieces on one printed line (top within 3 pt, pdfplumber's tolerance) joined
+    left to right, and the lines top-down."""
+    out: list[list[dict]] = []
+    for line in sorted(lines, key=lambda l: l["top"]):
+        if out and abs(line["top"] - out[-1][0]["top"]) <= 3:
+            out[-1].append(line)
+        else:
+            out.append([line])
+    merged = []
+    for group in out:
+        group.sort(key=lambda l: l["x0"])
+        first = dict(group[0])
+        if len(group) > 1:
+            first.update(text=" ".join(l["text"] for l in group), x1=max(l["x1"] for l in group),
+                         bottom=max(l["bottom"] for l in group))
+        merged.append(first)
+    return merged
+
+
+def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
+    """The page's lines outside tables and its ruled tables (each cell's lines with its row,
+    column and column span, as :func:`pipeline.extract` reads them through pdfplumber);
+    None when one of the sampled glyphs has no Unicode meaning."""
     height = page.get_height()
+    tables = find_tables(page_paths(page, height), page.get_width(), height)
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range().replace("\ufffe", "-")
         raw_text = textpage.get_text_range()
+        text = raw_text.replace("\ufffe", "-")
         buffer = ctypes.create_string_buffer(256)
-        records = []
+        region = _region_finder(tables, textpage, height) if tables else (lambda index: None)
+        flow, cells = [], {}
         for start, end in line_spans(raw_text):
-            record = _record(textpage, start, text[start:end], page_no, height, buffer)
-            if record:
-                records.append(record)
-        return records
+            for run_start, run_end, where in _runs(text, start, end, region):
+                record = _record(textpage, run_start, text[run_start:run_end], page_no, height, buffer)
+                if record and where is None:
+                    flow.append(record)
+                elif record and where != DROPPED:
+                    cells.setdefault(where, []).append(record)
     except Unmapped:
         return None
     finally:
         textpage.close()
+    return flow, [_table(t, table, cells) for t, table in enumerate(tables)]
+
+
+def _table(t: int, table, lines: dict) -> dict:
+    cells = []
+    for r, row in enumerate(table.rows, start=1):
+        for c, bbox in enumerate(row.cells, start=1):
+            if bbox is None:
+                continue
+            span = 1
+            while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
+                span += 1
+            cells.append({"row": r, "cell": c, "span": span, "lines": _same_line(lines.get((t, r, c), []))})
+    return {"top": table.bbox[1], "bbox": table.bbox, "cells": cells}

@@ -1,4 +1,4 @@
-"""The two PDF engines give the same plan: pypdfium2 for pages of running text, pdfplumber for the rest.
+"""The two PDF engines give the same plan: pypdfium2 (text and ruled tables), pdfplumber for garbled pages.
 
 ``--pdf-engine plumber`` forces every page through pdfplumber; plan.json must then be the
 same as through the fast path, apart from bounding-box coordinates.
@@ -36,18 +36,15 @@ def test_plan_json_identical_through_both_engines(path):
 
 
 def _routes(path: Path) -> list[str]:
-    """How each page is read on the fast path: 'fast', 'graphics' (tables) or 'unmapped' (garbled)."""
+    """What the fast path makes of each page: 'text', 'tables' (ruled tables found among its
+    paths) or 'unmapped' (garbled glyphs: the page goes to pdfplumber)."""
     document = pdfium_text.open_document(str(path), None)
     try:
         out = []
         for n in range(len(document)):
             page = document[n]
-            if pdfium_text.has_graphics(page):
-                out.append("graphics")
-            elif pdfium_text.page_lines(page, n + 1) is None:
-                out.append("unmapped")
-            else:
-                out.append("fast")
+            content = pdfium_text.page_content(page, n + 1)
+            out.append("unmapped" if content is None else "tables" if content[1] else "text")
             page.close()
         return out
     finally:
@@ -55,9 +52,9 @@ def _routes(path: Path) -> list[str]:
 
 
 def test_pages_are_routed_by_what_they_hold():
-    assert _routes(NAP["pdf"]) == ["fast"] * 53
+    assert _routes(NAP["pdf"]) == ["text"] * 53
     table = _routes(FILES / "nap-table.pdf")
-    assert (len(table), table.count("graphics"), table.count("fast")) == (81, 78, 3)
+    assert (len(table), table.count("tables"), table.count("text")) == (81, 76, 5)  # pages 1 and 57: two rules, no table
     assert _routes(FILES / "garbled.pdf") == ["unmapped"]
 
 

@@ -18,45 +18,54 @@ the new one, never a mixture.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..model import Plan
 from . import akn, html, table, tmx, xml
 
 
-def tree_to_json(tree: dict) -> dict[str, str]:
-    """``plan.json`` text: UTF-8, letters unescaped, two-space indent."""
-    return {"plan.json": json.dumps(tree, ensure_ascii=False, indent=2) + "\n"}
+Content = str | bytes | Iterable[str | bytes]
+"""A rendered file: text (written as UTF-8), bytes, or either in pieces, written as they come
+so that a large plan's rendering is never held whole in memory."""
 
 
-FORMATS: dict[str, Callable[[dict], dict[str, str | bytes]]] = {
+def tree_to_json(tree: dict) -> dict[str, Content]:
+    """``plan.json`` text: UTF-8, letters unescaped, two-space indent (streamed)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    return {"plan.json": itertools.chain(encoder.iterencode(tree), ("\n",))}
+
+
+FORMATS: dict[str, Callable[[dict], dict[str, Content]]] = {
     "json": tree_to_json, "xml": xml.tree_to_xml, "akn": akn.tree_to_akn, "tmx": tmx.tree_to_tmx,
     "csv": table.tree_to_csv, "html": html.tree_to_html}
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
+def write_atomic(path: Path, content: Content) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(_bytes(content))
-            fh.flush()
-            os.fsync(fh.fileno())
+            _write(fh, content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _bytes(content: str | bytes) -> bytes:
-    return content.encode("utf-8") if isinstance(content, str) else content
+def _write(fh, content: Content) -> None:
+    """Write ``content`` to the binary file ``fh`` (text as UTF-8) and flush it to disk."""
+    for chunk in (content,) if isinstance(content, (str, bytes)) else content:
+        fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    fh.flush()
+    os.fsync(fh.fileno())
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -70,8 +79,9 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def write_folder_atomic(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
-    """Replace ``folder`` by one holding exactly ``files``, in one step: the files are written
+def write_folder_atomic(folder: Path, files: Iterable[tuple[str, Content]]) -> list[Path]:
+    """Replace ``folder`` by one holding exactly ``files`` (relative path, content), rendered
+    and written one after the other, in one step: the files are written
     to a hidden sibling folder, which then takes the old folder's place (an atomic exchange
     where the system offers one).  A run killed at any moment leaves the previous complete
     folder or the new complete one (or, without an exchange, at worst none)."""
@@ -80,14 +90,15 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes]) -> list[Pat
     for stale in parent.glob(f".{folder.name}.*.tmp"):  # left by a run killed before its exchange
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    written = []
     try:
-        for relative, content in files.items():
+        for relative, content in files:
             target = tmp / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as fh:
-                fh.write(_bytes(content))
-                fh.flush()
-                os.fsync(fh.fileno())
+                _write(fh, content)
+            written.append(relative)
+            del content  # a rendering is released before the next one is made
         if folder.exists() and _exchange(tmp, folder):
             shutil.rmtree(tmp)  # now the previous output
         else:
@@ -97,16 +108,18 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes]) -> list[Pat
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return [folder / relative for relative in files]
+    return [folder / relative for relative in written]
 
 
 def plan_to_files(plan: Plan, out_dir: Path, formats: tuple[str, ...] = tuple(FORMATS),
-                  extra: dict[str, str | bytes] | None = None) -> list[Path]:
+                  extra: dict[str, Content] | None = None) -> list[Path]:
     """Render ``plan`` in ``formats`` and put the files (and ``extra`` ones, e.g. debug
-    output) in ``out_dir``, the plan's own folder, replacing its previous content at once."""
+    output) in ``out_dir``, the plan's own folder, replacing its previous content at once.
+    Formats are rendered one at a time, each written before the next is made."""
     tree = plan.to_dict()
-    files: dict[str, str | bytes] = {}
-    for name in formats:
-        files.update(FORMATS[name](tree))
-    files.update(extra or {})
-    return write_folder_atomic(out_dir, files)
+
+    def rendered() -> Iterable[tuple[str, Content]]:
+        for name in formats:
+            yield from FORMATS[name](tree).items()
+        yield from (extra or {}).items()
+    return write_folder_atomic(out_dir, rendered())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import Iterable, Iterator
 
 from ..model import LISTS
 from .table import elements, findings_by_ref, rows
@@ -140,20 +141,18 @@ def _summary(tree: dict) -> str:
             f'<tbody>{lines}</tbody></table><div id="filters">Show: {buttons}</div>')
 
 
-def tree_to_html(tree: dict) -> dict[str, str]:
-    """``review.html`` from the plan tree."""
+def tree_to_html(tree: dict) -> dict[str, Iterable[str]]:
+    """``review.html`` from the plan tree, rendered row by row as it is written."""
+    return {"review.html": _page(tree)}
+
+
+def _page(tree: dict) -> Iterator[str]:
     langs, index, by_ref = tree["languages"], elements(tree), findings_by_ref(tree)
     known = set(index)
     general = [f for f in tree["findings"] if not set(f["refs"]) & known]
-    body = []
-    for n, row in enumerate(ordered_rows(tree), start=1):
-        refs = [row["refs"].get(lang) for lang in langs]
-        codes = " ".join(sorted({f["code"] for r in refs if r for f in by_ref.get(r, [])}))
-        cells = "".join(_cell(index.get(r) if r else None, by_ref.get(r, []) if r else []) for r in refs)
-        body.append(f'<tr class="{row["kind"]}" data-codes="{codes}"><td>{n}</td>{cells}</tr>')
     coverage = tree["coverage"]
     head = "".join(f"<th>{escape(lang)}</th>" for lang in langs)
-    page = f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>polyplan review — {escape(tree['name'])}</title><style>{STYLE}</style></head>
 <body style="--langs:{max(len(langs), 1)}">
@@ -165,9 +164,14 @@ languages {escape(', '.join(langs))}; coverage {coverage['accounted_chars']}/{co
 {"<h2>Findings outside parts and sections (title, preamble, notes, sources)</h2>" + "".join(_finding(f) for f in general) if general else ""}
 <table id="plan"><thead><tr><th>#</th>{head}</tr></thead>
 <tbody>
-{chr(10).join(body)}
+"""
+    for n, row in enumerate(ordered_rows(tree), start=1):
+        refs = [row["refs"].get(lang) for lang in langs]
+        codes = " ".join(sorted({f["code"] for r in refs if r for f in by_ref.get(r, [])}))
+        cells = "".join(_cell(index.get(r) if r else None, by_ref.get(r, []) if r else []) for r in refs)
+        yield f'{chr(10) if n > 1 else ""}<tr class="{row["kind"]}" data-codes="{codes}"><td>{n}</td>{cells}</tr>'
+    yield f"""
 </tbody></table>
 <script>{SCRIPT}</script>
 </body></html>
 """
-    return {"review.html": page}

@@ -10,11 +10,14 @@ aims and objectives (by position) — with one ``<tuv xml:lang>`` per version th
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 from lxml import etree
 
 from .. import __version__
 from ..model import LISTS
 from .table import elements, rows
+from .xmlstream import document
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -39,8 +42,8 @@ def _node_units(members: dict[str, dict]) -> list[tuple[str, dict[str, str]]]:
     return units
 
 
-def _tu(body, tuid: str, kind: str, members: dict[str, dict], texts: dict[str, str]) -> None:
-    tu = etree.SubElement(body, "tu", tuid=tuid)
+def _tu(tuid: str, kind: str, members: dict[str, dict], texts: dict[str, str]) -> etree._Element:
+    tu = etree.Element("tu", tuid=tuid)
     etree.SubElement(tu, "prop", type="x-kind").text = kind
     for lang, element in members.items():
         etree.SubElement(tu, "prop", type=f"x-id-{lang}").text = element["id"]
@@ -49,12 +52,12 @@ def _tu(body, tuid: str, kind: str, members: dict[str, dict], texts: dict[str, s
     for lang, text in texts.items():
         tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
         etree.SubElement(tuv, "seg").text = text
+    return tu
 
 
-def translation_units(tree: dict) -> list[tuple[str, str, dict[str, dict], dict[str, str]]]:
+def translation_units(tree: dict) -> Iterator[tuple[str, str, dict[str, dict], dict[str, str]]]:
     """(tuid, kind, elements per language, text per language) for every unit with text."""
     index = elements(tree)
-    out = []
     for n, row in enumerate(rows(tree), start=1):
         members = {lang: index[ref] for lang, ref in row["refs"].items() if ref}
         prefix = row["kind"][0] + str(n)
@@ -62,19 +65,15 @@ def translation_units(tree: dict) -> list[tuple[str, str, dict[str, dict], dict[
         for unit, texts in units:
             texts = {lang: t for lang, t in texts.items() if t}
             if texts:
-                out.append((f"{prefix}.{unit}", row["kind"], members, texts))
-    return out
+                yield f"{prefix}.{unit}", row["kind"], members, texts
 
 
-def tree_to_tmx(tree: dict) -> dict[str, bytes]:
-    """``plan.tmx`` from the plan tree."""
+def tree_to_tmx(tree: dict) -> dict[str, Iterator[bytes]]:
+    """``plan.tmx`` from the plan tree, written unit by unit (:mod:`.xmlstream`)."""
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(root, "header", {
+    header = etree.Element("header", {
         "creationtool": "polyplan", "creationtoolversion": __version__, "segtype": "paragraph",
         "o-tmf": "polyplan.plan/1", "adminlang": "en", "srclang": tree["languages"][0] if tree["languages"] else "en",
         "datatype": "plaintext"})
-    body = etree.SubElement(root, "body")
-    for tuid, kind, members, texts in translation_units(tree):
-        _tu(body, tuid, kind, members, texts)
-    return {"plan.tmx": etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                                       doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')}
+    body = etree.Element("body"), (_tu(*unit) for unit in translation_units(tree))
+    return {"plan.tmx": document((root, (header, body)), doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')}

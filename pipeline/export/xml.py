@@ -2,16 +2,21 @@
 
 One function per node type of the JSON tree (``<type>_to_xml``), as bluebell's XML
 generator does; attributes carry scalar values, elements carry text and children.
+Activities, findings, alignment rows and text blocks are built and written one at a time
+(:mod:`.xmlstream`), so a long plan's XML is never held whole.
 Evidence entries are free-form, so each is kept as a ``<value key="...">`` with the JSON
 of its value.
 """
 from __future__ import annotations
 
+import itertools
 import json
+from typing import Iterator
 
 from lxml import etree
 
 from ..model import LISTS
+from .xmlstream import Node, document
 
 NS = "urn:polyplan:plan:1"
 
@@ -33,37 +38,40 @@ def _attr(value) -> str:
     return str(value)
 
 
-def location_to_xml(parent, loc: dict | None, tag: str = "source") -> None:
+def location_to_xml(parent, loc: dict | None, tag: str = "source") -> etree._Element | None:
     if not loc:
-        return
+        return None
     attrs = {k: v for k, v in loc.items() if k != "bbox"}
     if "bbox" in loc:
         attrs["bbox"] = " ".join(str(v) for v in loc["bbox"])
-    _el(parent, tag, **attrs)
+    return _el(parent, tag, **attrs)
 
 
-def item_to_xml(parent, item: dict, tag: str = "item") -> None:
+def item_to_xml(parent, item: dict, tag: str = "item") -> etree._Element:
     el = _el(parent, tag, marker=item.get("marker"), label=item.get("label"), number=item.get("number"))
     _el(el, "text", item["text"])
     location_to_xml(el, item["source"])
     for loc in item.get("continued", []):
         location_to_xml(el, loc, "continued")
+    return el
 
 
-def _lists_to_xml(el, node: dict) -> None:
+def _lists_to_xml(node: dict) -> Iterator[etree._Element]:
     for name in LISTS:
         if node.get(name):
-            holder = _el(el, name)
+            holder = _el(None, name)
             for item in node[name]:
                 item_to_xml(holder, item)
+            yield holder
     for label in node.get("labels", []):
-        label_el = _el(el, "label", field=label["field"])
+        label_el = _el(None, "label", field=label["field"])
         _el(label_el, "text", label["text"])
         location_to_xml(label_el, label["source"])
+        yield label_el
 
 
-def activity_to_xml(parent, act: dict) -> None:
-    el = _el(parent, "activity", id=act["id"], number=act["number"], marker=act.get("marker"))
+def activity_to_xml(act: dict) -> etree._Element:
+    el = _el(None, "activity", id=act["id"], number=act["number"], marker=act.get("marker"))
     _el(el, "text", act["text"])
     for indicator in act["indicators"]:
         _el(el, "indicator", indicator)
@@ -82,56 +90,59 @@ def activity_to_xml(parent, act: dict) -> None:
         location_to_xml(el, loc, "continued")
     for loc in act.get("extent", []):
         location_to_xml(el, loc, "extent")
+    return el
 
 
-def section_to_xml(parent, section: dict) -> None:
-    el = _el(parent, "section", id=section["id"], number=section["number"], declared=section["declared"])
-    _headed(el, section)
-    for act in section["activities"]:
-        activity_to_xml(el, act)
+def section_to_xml(section: dict) -> Node:
+    el = _el(None, "section", id=section["id"], number=section["number"], declared=section["declared"])
+    return el, itertools.chain(_headed(section), map(activity_to_xml, section["activities"]))
 
 
-def part_to_xml(parent, part: dict) -> None:
-    el = _el(parent, "part", id=part["id"], number=part["number"])
-    _headed(el, part)
-    for section in part["sections"]:
-        section_to_xml(el, section)
+def part_to_xml(part: dict) -> Node:
+    el = _el(None, "part", id=part["id"], number=part["number"])
+    return el, itertools.chain(_headed(part), map(section_to_xml, part["sections"]))
 
 
-def _headed(el, node: dict) -> None:
+def _headed(node: dict) -> Iterator[etree._Element]:
     if node.get("heading") is not None:
-        _el(el, "heading", node["heading"])
+        yield _el(None, "heading", node["heading"])
     if node.get("title") is not None:
-        _el(el, "title", node["title"])
-    location_to_xml(el, node.get("source"))
-    _lists_to_xml(el, node)
+        yield _el(None, "title", node["title"])
+    if node.get("source"):
+        yield location_to_xml(None, node["source"])
+    yield from _lists_to_xml(node)
 
 
-def version_to_xml(parent, lang: str, version: dict) -> None:
-    el = _el(parent, "version", lang=lang)
+def version_to_xml(lang: str, version: dict) -> Node:
+    return _el(None, "version", lang=lang), _version_children(version)
+
+
+def _version_children(version: dict) -> Iterator[Node]:
     if version.get("title") is not None:
-        title = _el(el, "title")
+        title = _el(None, "title")
         _el(title, "text", version["title"])
         location_to_xml(title, version.get("title_source"))
+        yield title
     for name, tag in (("preamble", "preamble"), ("notes", "notes")):
         if version.get(name):
-            holder = _el(el, tag)
+            holder = _el(None, tag)
             for item in version[name]:
                 item_to_xml(holder, item)
-    for part in version["parts"]:
-        part_to_xml(el, part)
+            yield holder
+    yield from map(part_to_xml, version["parts"])
 
 
-def loose_to_xml(parent, tag: str, items: list[dict]) -> None:
-    holder = _el(parent, tag)
-    for loose in items:
-        el = _el(holder, "text-block", lang=loose.get("lang"), reason=loose.get("reason"))
+def loose_to_xml(tag: str, items: list[dict]) -> Node:
+    def block(loose: dict) -> etree._Element:
+        el = _el(None, "text-block", lang=loose.get("lang"), reason=loose.get("reason"))
         _el(el, "text", loose["text"])
         location_to_xml(el, loose["source"])
+        return el
+    return _el(None, tag), map(block, items)
 
 
-def finding_to_xml(parent, finding: dict) -> None:
-    el = _el(parent, "finding", code=finding["code"], severity=finding["severity"], lang=finding["lang"])
+def finding_to_xml(finding: dict) -> etree._Element:
+    el = _el(None, "finding", code=finding["code"], severity=finding["severity"], lang=finding["lang"])
     _el(el, "message", finding["message"])
     for ref in finding["refs"]:
         _el(el, "ref", ref)
@@ -139,29 +150,31 @@ def finding_to_xml(parent, finding: dict) -> None:
         evidence = _el(el, "evidence")
         for key, value in entry.items():
             _el(evidence, "value", json.dumps(value, ensure_ascii=False), key=key)
+    return el
 
 
-def row_to_xml(parent, row: dict) -> None:
-    el = _el(parent, "row", kind=row["kind"], score=row["score"], crossed=row["crossed"])
+def row_to_xml(row: dict) -> etree._Element:
+    el = _el(None, "row", kind=row["kind"], score=row["score"], crossed=row["crossed"])
     for lang, ref in row["refs"].items():
         _el(el, "ref", ref, lang=lang) if ref else _el(el, "ref", lang=lang, missing=True)
+    return el
 
 
-def tree_to_xml(tree: dict) -> dict[str, bytes]:
-    """``plan.xml`` from the plan tree."""
+def tree_to_xml(tree: dict) -> dict[str, Iterator[bytes]]:
+    """``plan.xml`` from the plan tree, written element by element (:mod:`.xmlstream`)."""
     root = _el(None, "plan", name=tree["name"], schema=tree["schema"])
-    sources = _el(root, "sources")
+    return {"plan.xml": document((root, _plan_children(tree)), NS)}
+
+
+def _plan_children(tree: dict) -> Iterator[Node]:
+    sources = _el(None, "sources")
     for n, source in enumerate(tree["sources"]):
         _el(sources, "file", index=n, **source)
+    yield sources
     for lang in tree["languages"]:
-        version_to_xml(root, lang, tree["versions"][lang])
+        yield version_to_xml(lang, tree["versions"][lang])
     for key in ("front_matter", "back_matter", "unparsed", "furniture"):
-        loose_to_xml(root, key.replace("_", "-"), tree[key])
-    _el(root, "coverage", **tree["coverage"])
-    alignment = _el(root, "alignment")
-    for row in tree["alignment"]:
-        row_to_xml(alignment, row)
-    findings = _el(root, "findings")
-    for finding in tree["findings"]:
-        finding_to_xml(findings, finding)
-    return {"plan.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)}
+        yield loose_to_xml(key.replace("_", "-"), tree[key])
+    yield _el(None, "coverage", **tree["coverage"])
+    yield _el(None, "alignment"), map(row_to_xml, tree["alignment"])
+    yield _el(None, "findings"), map(finding_to_xml, tree["findings"])

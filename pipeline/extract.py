@@ -317,25 +317,16 @@ def _inside(obj: dict, bboxes) -> bool:
 
 def _page_tables(page, page_no: int) -> list[dict]:
     """Ruled tables of a page: each cell's lines with its row, column and column span."""
-    if not (page.rects or page.lines):
+    if not page.edges:
         return []
-    tables = []
-    for table in page.find_tables():
-        cells = []
-        for r, row in enumerate(table.rows, start=1):
-            for c, bbox in enumerate(row.cells, start=1):
-                if bbox is None:
-                    continue
-                span = 1
-                while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
-                    span += 1
-                inner = page.filter(lambda o, b=bbox: o.get("object_type") != "char" or _inside(o, (b,)))
-                lines = _page_lines(inner.crop(bbox), page_no, page.height)
-                for line in lines:
-                    line["margin"] = False
-                cells.append({"row": r, "cell": c, "span": span, "lines": lines})
-        tables.append({"top": table.bbox[1], "bbox": table.bbox, "cells": cells})
-    return tables
+
+    def lines_of(_row: int, _cell: int, bbox) -> list[dict]:
+        inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
+        lines = _page_lines(inner.crop(bbox), page_no, page.height)
+        for line in lines:
+            line["margin"] = False
+        return lines
+    return [pdfium_text.table_record(table, lines_of) for table in page.find_tables()]
 
 
 def _open_pdf(path: Path, password: str | None):
@@ -395,7 +386,7 @@ def _read_page(pdf, fast, index: int) -> dict:
         if content is not None:
             return content
         tables = _page_tables(page, page_no)
-        boxes = [t["bbox"] for t in tables]
+        boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
         flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
         return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
     finally:

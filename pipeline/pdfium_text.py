@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
+from typing import Callable
 
 import regex
 
@@ -142,12 +143,6 @@ def _objects(container, count, get, matrix: tuple):
             yield obj, _compose(own, matrix)
 
 
-def has_graphics(page) -> bool:
-    """Does the page draw paths (ruling lines, rectangles), also inside forms?"""
-    import pypdfium2.raw as raw
-    return next(_objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY), None) is not None
-
-
 def _subpaths(obj, matrix: tuple) -> list[tuple[str, list[tuple[float, float]]]]:
     """The painted subpaths of a path object as pdfminer sees them: (shape, points), one
     letter per operator (m, l, c, h) and the point each places, in page space."""
@@ -224,12 +219,9 @@ def find_tables(paths: list[dict], width: float, height: float) -> list:
 
 # --- a page's lines, in and out of tables ------------------------------------------------------
 
-DROPPED = "dropped"  # inside a table's box but in none of its cells: pdfplumber's path drops it too
-
-
 def _region_finder(tables: list, textpage, height: float):
-    """A function from a character index to its table cell (table, row, cell), ``None``
-    outside tables, or DROPPED — by the centre of the character's box."""
+    """A function from a character index to its table cell (table, row, cell), or ``None``
+    outside every cell — by the centre of the character's box."""
     import pypdfium2.raw as raw
     cells = [((t, r, c), bbox) for t, table in enumerate(tables)
              for r, row in enumerate(table.rows, start=1) for c, bbox in enumerate(row.cells, start=1) if bbox]
@@ -251,7 +243,7 @@ def _region_finder(tables: list, textpage, height: float):
             if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
                 last[0] = (key, b)
                 return key
-        return DROPPED
+        return None  # between a table's cells: running text, as on pdfplumber's path
     return region
 
 
@@ -308,18 +300,19 @@ def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
         for start, end in line_spans(raw_text):
             for run_start, run_end, where in _runs(text, start, end, region):
                 record = _record(textpage, run_start, text[run_start:run_end], page_no, height, buffer)
-                if record and where is None:
-                    flow.append(record)
-                elif record and where != DROPPED:
-                    cells.setdefault(where, []).append(record)
+                if record:
+                    (flow if where is None else cells.setdefault(where, [])).append(record)
     except Unmapped:
         return None
     finally:
         textpage.close()
-    return flow, [_table(t, table, cells) for t, table in enumerate(tables)]
+    return flow, [table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
+                  for t, table in enumerate(tables)]
 
 
-def _table(t: int, table, lines: dict) -> dict:
+def table_record(table, lines_of: Callable[[int, int, tuple], list[dict]]) -> dict:
+    """A pdfplumber table as :mod:`pipeline.extract` reads it (on either engine's path): its
+    box and each cell's row, column, column span (the empty slots after it), box and lines."""
     cells = []
     for r, row in enumerate(table.rows, start=1):
         for c, bbox in enumerate(row.cells, start=1):
@@ -328,5 +321,5 @@ def _table(t: int, table, lines: dict) -> dict:
             span = 1
             while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
                 span += 1
-            cells.append({"row": r, "cell": c, "span": span, "lines": _same_line(lines.get((t, r, c), []))})
+            cells.append({"row": r, "cell": c, "span": span, "bbox": bbox, "lines": lines_of(r, c, bbox)})
     return {"top": table.bbox[1], "bbox": table.bbox, "cells": cells}

@@ -102,12 +102,19 @@ def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
 
 def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
     """End of a version: its last anchor and the paragraphs that continue it — in lower
-    case, or at the top of a page after a sentence the previous page left open."""
+    case, at the top of a page after a sentence the previous page left open, or cells of the
+    table the anchor is in (a table plan's last rows carry no label: its header does)."""
     end = last + 1
     while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
-           and (blocks[end].text[:1].islower() or _continues_page(blocks[end - 1], blocks[end]))):
+           and (blocks[end].text[:1].islower() or _continues_page(blocks[end - 1], blocks[end])
+                or _continues_table(blocks[end - 1], blocks[end]))):
         end += 1
     return end
+
+
+def _continues_table(previous: Block, block: Block) -> bool:
+    """Is ``block`` a table cell right after one (the same table, or its next page's part)?"""
+    return previous.loc.table is not None and block.loc.table is not None and block.loc.file == previous.loc.file
 
 
 def _continues_page(previous: Block, block: Block) -> bool:

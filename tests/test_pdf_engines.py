@@ -5,6 +5,7 @@ same as through the fast path, apart from bounding-box coordinates.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pipeline.build import paths_to_plan
 from pipeline.extract import Limits
 
 from .conftest import NAP
+from .fixtures import drawn
 
 FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 
@@ -66,3 +68,45 @@ def test_pages_shared_among_processes_give_the_same_plan():
     one = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=1))
     two = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=2))  # 53 pages: chunks of 32 and 21
     assert two.to_dict() == one.to_dict()
+
+
+DRAWN_OBJECTS = {"lines": {"line": 32}, "cells": {"rect": 21}, "rules": {"rect": 32},
+                 "form": {"line": 6, "rect": 26}, "curves": {"line": 32, "curve": 1}}
+DRAWN_ACTIVITIES = [
+    ("1.1", "1.1.1", "Prepare the annual report on the plan.", ["Report approved"], ["Working group"], "2020-2022"),
+    ("1.1", "1.1.2", "Train the staff of the Ministry of Justice.", ["Staff trained"], ["Ministry of Justice"], "2021"),
+    ("1.2", "1.2.1", "Hold seminars for school teachers.", ["Seminars held"], ["Ministry of Education"], "2021-2022"),
+]
+
+
+def _boxes(objects) -> list[tuple]:
+    return sorted((o["object_type"], *(round(o[k], 3) for k in ("x0", "top", "x1", "bottom"))) for o in objects)
+
+
+@pytest.mark.parametrize("style", drawn.STYLES)
+def test_a_table_drawn_any_way_is_read_alike_by_both_engines(style):
+    """Borders as segments, cell rectangles, filled rules, a scaled form XObject with
+    many-subpath and closed paths, or next to a curve: PDFium's objects are pdfminer's (kind
+    and box), and the plans are the same."""
+    import pdfplumber
+    path = FILES / f"drawn-{style}.pdf"
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[0]
+        theirs = _boxes(page.lines + page.rects + page.curves)
+    document = pdfium_text.open_document(str(path), None)
+    page = document[0]
+    ours = _boxes(pdfium_text.page_paths(page, page.get_height()))
+    page.close()
+    document.close()
+    assert ours == theirs
+    assert Counter(kind for kind, *_ in ours) == DRAWN_OBJECTS[style]
+    assert _routes(path) == ["tables"]
+    slow = paths_to_plan([path], path.stem, limits=Limits(pdf_engine="plumber"))
+    fast = paths_to_plan([path], path.stem)
+    assert without_boxes(fast.to_dict()) == without_boxes(slow.to_dict())
+    (version,) = fast.versions
+    assert [(s.number, a.number, a.text, list(a.indicators), [g.name for g in a.agencies], a.period.raw)
+            for p in version.parts for s in p.sections for a in s.activities] == DRAWN_ACTIVITIES
+    assert (fast.unparsed, fast.back_matter, fast.coverage.source_chars) == ((), (), fast.coverage.accounted_chars)
+    assert [(f.code, f.message) for f in fast.findings] == [
+        ("UNKNOWN_AGENCY", "agency 'Ministry of Justice' is not in the gazetteer")]

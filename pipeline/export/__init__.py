@@ -61,11 +61,28 @@ def write_atomic(path: Path, content: Content) -> None:
 
 
 def _write(fh, content: Content) -> None:
-    """Write ``content`` to the binary file ``fh`` (text as UTF-8) and flush it to disk."""
+    """Write ``content`` to the binary file ``fh`` (text as UTF-8) and flush it to disk; pieces
+    are gathered into writes of about 64 KB."""
+    pending: list = []
+    size = 0
     for chunk in (content,) if isinstance(content, (str, bytes)) else content:
-        fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        if pending and type(chunk) is not type(pending[0]):
+            _flush(fh, pending)
+            size = 0
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            _flush(fh, pending)
+            size = 0
+    _flush(fh, pending)
     fh.flush()
     os.fsync(fh.fileno())
+
+
+def _flush(fh, pending: list) -> None:
+    if pending:
+        fh.write(b"".join(pending) if isinstance(pending[0], bytes) else "".join(pending).encode("utf-8"))
+        pending.clear()
 
 
 def _exchange(a: Path, b: Path) -> bool:

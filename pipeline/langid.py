@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from dataclasses import dataclass
 
 import regex
 
@@ -74,27 +75,51 @@ def _langdetect(text: str) -> tuple[tuple[str, float], ...]:
 def identify(text: str, lexicons: dict[str, Lexicon] | None = None) -> str | None:
     """Language code of ``text`` (a lexicon code where one fits), or None if it has no words."""
     lexicons = lexicons if lexicons is not None else load_lexicons()
+    found = evidence(text, lexicons)
+    return decide(text, found, lexicons) if isinstance(found, Undecided) else found
+
+
+@dataclass(frozen=True, slots=True)
+class Undecided:
+    """The text's own evidence does not single out one language."""
+
+    candidates: tuple[str, ...]  # lexicon codes of its script (none: no lexicon is written in it)
+    tied: tuple[str, ...]  # those with the best score
+    best: str | None  # the first of them when that score is above zero
+
+
+def evidence(text: str, lexicons: dict[str, Lexicon]) -> str | None | Undecided:
+    """What the text itself shows — letters only one language uses, function words, endings:
+    a language code, None (no words), or :class:`Undecided` for the context or :func:`decide`."""
     script, n_letters = _dominant_script(text)
     if n_letters < MIN_LETTERS:
         return None
     candidates = [lex for lex in lexicons.values() if lex.script == script]
-    lowered = text.casefold()
-    words = WORD.findall(lowered)
     if len(candidates) == 1:
         return candidates[0].code
     if not candidates:
-        guesses = _langdetect(text)
-        return guesses[0][0] if guesses else None
+        return Undecided((), (), None)
+    lowered = text.casefold()
+    words = WORD.findall(lowered)
     scores = sorted(((_score(lex, lowered, words), lex.code) for lex in candidates), reverse=True)
-    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+    if scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
         return scores[0][1]
+    return Undecided(tuple(lex.code for lex in candidates), tuple(c for v, c in scores if v == scores[0][0]),
+                     scores[0][1] if scores[0][0] > 0 else None)
+
+
+def decide(text: str, found: Undecided, lexicons: dict[str, Lexicon]) -> str | None:
+    """langdetect's verdict, mapped back to the candidates' lexicons."""
     guesses = _langdetect(text)
+    if not found.candidates:
+        return guesses[0][0] if guesses else None
+    candidates = [lexicons[code] for code in found.candidates]
     for code, _prob in guesses:
         for lex in candidates:
             if code in lex.langdetect:
                 return lex.code
-    if scores and scores[0][0] > 0:
-        return scores[0][1]
+    if found.best:
+        return found.best
     # langdetect named a language outside the candidates: of these, one it has no profile
     # for (Turkmen) is likelier than one it would have recognised (English).
     unknown = [lex.code for lex in candidates if not lex.langdetect_native]

@@ -1,9 +1,11 @@
 """Stage 2 — split: blocks to language versions plus front matter and back matter.
 
 Every block gets a language: a heading or field label of one lexicon decides (``Часть I``,
-``Aim:``), otherwise :func:`pipeline.langid.identify`; blocks without words take their
-neighbour's language, and a short block between two blocks of another language takes
-theirs.  A language with at least ``MIN_ANCHORS`` headings/labels is a version; its
+``Aim:``), otherwise its own text (:func:`pipeline.langid.evidence`); where that leaves
+languages of one script tied, the neighbouring blocks decide when exactly one of the tied
+languages is theirs, and langdetect only when they do not (:func:`pipeline.langid.decide`).
+Blocks without words take their neighbour's language, and a short block between two
+blocks of another language takes theirs.  A language with at least ``MIN_ANCHORS`` headings/labels is a version; its
 region runs from its first to its last anchor, extended forward over paragraphs that
 continue the last one and backward over its own title and preamble.  A Russian title on
 a Turkmen page does not start a Russian version: only anchors do.  What precedes the
@@ -16,7 +18,7 @@ from dataclasses import replace
 
 import regex
 
-from .langid import identify
+from .langid import Undecided, decide, evidence
 from .lexicon import Lexicon, boilerplate_patterns, load_lexicons
 from .model import Block, Split, VersionBlocks
 
@@ -48,8 +50,29 @@ def anchor_language(block: Block, lexicons: dict[str, Lexicon]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def _settled(found: list, blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
+    """Each undecided block settled by its nearest decided neighbours before and after (when
+    exactly one of its tied languages is theirs), else by langdetect."""
+    before, last = [], None
+    for f in found:
+        before.append(last)
+        last = f if isinstance(f, str) else last
+    after, nxt = [], None
+    for f in reversed(found):
+        after.append(nxt)
+        nxt = f if isinstance(f, str) else nxt
+    after.reverse()
+    out = []
+    for f, block, prev, following in zip(found, blocks, before, after):
+        if isinstance(f, Undecided):
+            fits = [code for code in f.tied if code in (prev, following)]
+            f = fits[0] if len(fits) == 1 else decide(block.text, f, lexicons)
+        out.append(f)
+    return out
+
+
 def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
-    langs = [anchor_language(b, lexicons) or identify(b.text, lexicons) for b in blocks]
+    langs = _settled([anchor_language(b, lexicons) or evidence(b.text, lexicons) for b in blocks], blocks, lexicons)
     for i in range(len(langs)):  # wordless blocks take the previous language
         if langs[i] is None and i:
             langs[i] = langs[i - 1]

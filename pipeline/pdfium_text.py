@@ -65,21 +65,21 @@ def _record(textpage, start: int, raw_text: str, page_no: int, height: float, bu
     sampled = visible[::step] + [visible[-1]]
     if any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in sampled):
         raise Unmapped
-    spans = [_vertical(textpage, i, height) for i in sampled]
-    sizes = Counter(round(raw.FPDFText_GetFontSize(textpage, i), 1) for i in sampled)
+    font_sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in sampled]
+    spans = [_vertical(textpage, i, size, height) for i, size in zip(sampled, font_sizes)]
+    sizes = Counter(round(size, 1) for size in font_sizes)
     return {"text": text, "page": page_no,
             "x0": textpage.get_charbox(sampled[0], loose=True)[0], "x1": textpage.get_charbox(sampled[-1], loose=True)[2],
             "top": min(t for t, _ in spans), "bottom": max(b for _, b in spans),
             "size": sizes.most_common(1)[0][0], "bold": _bold_prefix(textpage, first, text, buffer)}
 
 
-def _vertical(textpage, index: int, height: float) -> tuple[float, float]:
-    """(top, bottom) of a character as pdfminer places it: from the baseline, the font's
-    descent and the font size (a box one em high), in top-down page coordinates."""
+def _vertical(textpage, index: int, size: float, height: float) -> tuple[float, float]:
+    """(top, bottom) of a character of font ``size`` as pdfminer places it: from the baseline,
+    the font's descent and the font size (a box one em high), in top-down page coordinates."""
     import pypdfium2.raw as raw
     x, y = ctypes.c_double(), ctypes.c_double()
     raw.FPDFText_GetCharOrigin(textpage, index, x, y)
-    size = raw.FPDFText_GetFontSize(textpage, index)
     descent = ctypes.c_float(0.0)
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     if font:
@@ -295,10 +295,10 @@ def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
         raw_text = textpage.get_text_range()
         text = raw_text.replace("\ufffe", "-")
         buffer = ctypes.create_string_buffer(256)
-        region = _region_finder(tables, textpage, height) if tables else (lambda index: None)
+        region = _region_finder(tables, textpage, height) if tables else None
         flow, cells = [], {}
         for start, end in line_spans(raw_text):
-            for run_start, run_end, where in _runs(text, start, end, region):
+            for run_start, run_end, where in _runs(text, start, end, region) if tables else ((start, end, None),):
                 record = _record(textpage, run_start, text[run_start:run_end], page_no, height, buffer)
                 if record:
                     (flow if where is None else cells.setdefault(where, [])).append(record)

@@ -426,8 +426,11 @@ def read_pages(path: Path, limits: Limits, start: int = 0, stop: int | None = No
 
 def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
     """Per page: the lines outside tables and the tables with their cells' lines.  With
-    ``limits.page_workers`` > 1, a long PDF's pages are read in chunks by that many processes."""
-    pages, count = read_pages(path, limits, 0, PAGE_CHUNK if limits.page_workers > 1 else None)
+    ``limits.page_workers`` > 1 and every page on pdfplumber's path (about 50 ms a page), a long
+    PDF's pages are read in chunks by that many processes; PDFium reads a page in a few
+    milliseconds, less than shipping its lines back from another process costs."""
+    shared = limits.page_workers > 1 and limits.pdf_engine == "plumber"
+    pages, count = read_pages(path, limits, 0, PAGE_CHUNK if shared else None)
     if count > len(pages):
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=limits.page_workers) as pool:

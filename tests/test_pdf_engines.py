@@ -65,8 +65,8 @@ def test_hyphen_at_a_line_end_ends_the_line_as_in_pdfplumber():
 
 
 def test_pages_shared_among_processes_give_the_same_plan():
-    one = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=1))
-    two = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=2))  # 53 pages: chunks of 32 and 21
+    one = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=1, pdf_engine="plumber"))
+    two = paths_to_plan([NAP["pdf"]], "nap", limits=Limits(page_workers=2, pdf_engine="plumber"))  # chunks of 32, 21
     assert two.to_dict() == one.to_dict()
 
 

@@ -150,8 +150,9 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="run the batch on an existing Dask cluster (tcp://HOST:8786; extra polyplan[dask])")
     ex.add_argument("--pdf-engine", choices=("auto", "plumber"), default="auto",
-                    help="auto: PDF pages of running text through pypdfium2, others through pdfplumber; "
-                         "plumber: every page through pdfplumber (the same plan.json, slower)")
+                    help="auto: PDF pages (text and ruled tables) through pypdfium2, pages with glyphs "
+                         "lacking Unicode through pdfplumber; plumber: every page through pdfplumber "
+                         "(the same plan.json, slower; a long PDF's pages are then shared among --workers)")
     ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
     ex.add_argument("--password", help="password of encrypted PDFs")
     ex.add_argument("--max-input-mb", type=_positive, default=MAX_INPUT_MB, metavar="MB",

@@ -41,7 +41,7 @@ class Limits:
 
     password: str | None = None
     max_bytes: int = MAX_INPUT_MB << 20
-    pdf_engine: str = "auto"  # "auto": pages of running text through pypdfium2; "plumber": all pages
+    pdf_engine: str = "auto"  # "auto": pages through pypdfium2 (pdfplumber for garbled ones); "plumber": all pages
     page_workers: int = 1  # processes sharing one long PDF's pages
 
     @property

@@ -17,12 +17,41 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
+from dataclasses import dataclass
 from typing import Callable
 
 import regex
 
 _LINE_BREAK = regex.compile(r"\r\n|\n|\r")
 SAMPLES = 9  # characters per line asked for their size and box
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The page as displayed: PDFium gives user-space coordinates; pdfminer (and so
+    pdfplumber) turns them by the page's ``/Rotate`` first.  ``ctm`` is pdfminer's matrix
+    for the page (its MediaBox origin kept where pdfplumber puts it back), ``height`` the
+    displayed height, for top-down coordinates."""
+
+    ctm: tuple
+    height: float
+
+    @staticmethod
+    def of(page) -> "View":
+        x0, y0, x1, y1 = page.get_mediabox()
+        rotation = page.get_rotation() % 360
+        ctm = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+               270: (0, 1, -1, 0, y1, -x0)}.get(rotation, (1, 0, 0, 1, -x0, -y0))
+        return View(_compose(ctm, (1, 0, 0, 1, x0, y0)), page.get_height())
+
+    def device(self, x: float, y: float) -> tuple[float, float]:
+        a, b, c, d, e, f = self.ctm
+        return a * x + c * y + e, b * x + d * y + f
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of a user-space box, displayed and top-down."""
+        (xa, ya), (xb, yb) = self.device(left, bottom), self.device(right, top)
+        return min(xa, xb), self.height - max(ya, yb), max(xa, xb), self.height - min(ya, yb)
 
 
 def open_document(path: str, password: str | None):
@@ -53,7 +82,7 @@ def _bold_prefix(textpage, start: int, text: str, buffer) -> str:
     return text[:cut].strip()
 
 
-def _record(textpage, start: int, raw_text: str, page_no: int, height: float, buffer) -> dict | None:
+def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffer) -> dict | None:
     import pypdfium2.raw as raw
     lead = len(raw_text) - len(raw_text.lstrip())
     text = raw_text.strip()
@@ -66,15 +95,16 @@ def _record(textpage, start: int, raw_text: str, page_no: int, height: float, bu
     if any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in sampled):
         raise Unmapped
     font_sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in sampled]
-    spans = [_vertical(textpage, i, size, height) for i, size in zip(sampled, font_sizes)]
+    spans = [_vertical(textpage, i, size, view) for i, size in zip(sampled, font_sizes)]
     sizes = Counter(round(size, 1) for size in font_sizes)
     return {"text": text, "page": page_no,
-            "x0": textpage.get_charbox(sampled[0], loose=True)[0], "x1": textpage.get_charbox(sampled[-1], loose=True)[2],
+            "x0": view.box(*textpage.get_charbox(sampled[0], loose=True))[0],
+            "x1": view.box(*textpage.get_charbox(sampled[-1], loose=True))[2],
             "top": min(t for t, _ in spans), "bottom": max(b for _, b in spans),
             "size": sizes.most_common(1)[0][0], "bold": _bold_prefix(textpage, first, text, buffer)}
 
 
-def _vertical(textpage, index: int, size: float, height: float) -> tuple[float, float]:
+def _vertical(textpage, index: int, size: float, view: View) -> tuple[float, float]:
     """(top, bottom) of a character of font ``size`` as pdfminer places it: from the baseline,
     the font's descent and the font size (a box one em high), in top-down page coordinates."""
     import pypdfium2.raw as raw
@@ -84,8 +114,8 @@ def _vertical(textpage, index: int, size: float, height: float) -> tuple[float, 
     font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
     if font:
         raw.FPDFFont_GetDescent(font, ctypes.c_float(size), descent)
-    low = y.value + descent.value
-    return height - (low + size), height - low
+    low = view.device(x.value, y.value)[1] + descent.value
+    return view.height - (low + size), view.height - low
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -189,11 +219,12 @@ def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[str, list] | 
     return "curve", pts
 
 
-def page_paths(page, height: float) -> list[dict]:
+def page_paths(page, view: View) -> list[dict]:
     """The page's painted lines, rectangles and curves as pdfplumber's objects (top-down)."""
     import pypdfium2.raw as raw
+    height = view.height
     out = []
-    for obj, matrix in _objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, IDENTITY):
+    for obj, matrix in _objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, view.ctm):
         for shape, pts in _subpaths(obj, matrix):
             kind, pts = _classify(shape, pts)
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
@@ -219,7 +250,7 @@ def find_tables(paths: list[dict], width: float, height: float) -> list:
 
 # --- a page's lines, in and out of tables ------------------------------------------------------
 
-def _region_finder(tables: list, textpage, height: float):
+def _region_finder(tables: list, textpage, view: View):
     """A function from a character index to its table cell (table, row, cell), or ``None``
     outside every cell — by the centre of the character's box."""
     import pypdfium2.raw as raw
@@ -232,7 +263,8 @@ def _region_finder(tables: list, textpage, height: float):
     def region(index: int):
         if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
             return None
-        x, y = (left.value + right.value) / 2, height - (bottom.value + top.value) / 2
+        x0, y0, x1, y1 = view.box(left.value, bottom.value, right.value, top.value)
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
         if last[0] is not None:
             key, b = last[0]
             if b[0] <= x <= b[2] and b[1] <= y <= b[3]:
@@ -288,18 +320,18 @@ def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
     """The page's lines outside tables and its ruled tables (each cell's lines with its row,
     column and column span, as :func:`pipeline.extract` reads them through pdfplumber);
     None when one of the sampled glyphs has no Unicode meaning."""
-    height = page.get_height()
-    tables = find_tables(page_paths(page, height), page.get_width(), height)
+    view = View.of(page)
+    tables = find_tables(page_paths(page, view), page.get_width(), view.height)
     textpage = page.get_textpage()
     try:
         raw_text = textpage.get_text_range()
         text = raw_text.replace("\ufffe", "-")
         buffer = ctypes.create_string_buffer(256)
-        region = _region_finder(tables, textpage, height) if tables else None
+        region = _region_finder(tables, textpage, view) if tables else None
         flow, cells = [], {}
         for start, end in line_spans(raw_text):
             for run_start, run_end, where in _runs(text, start, end, region) if tables else ((start, end, None),):
-                record = _record(textpage, run_start, text[run_start:run_end], page_no, height, buffer)
+                record = _record(textpage, run_start, text[run_start:run_end], page_no, view, buffer)
                 if record:
                     (flow if where is None else cells.setdefault(where, [])).append(record)
     except Unmapped:

@@ -71,7 +71,8 @@ def test_pages_shared_among_processes_give_the_same_plan():
 
 
 DRAWN_OBJECTS = {"lines": {"line": 32}, "cells": {"rect": 21}, "rules": {"rect": 32},
-                 "form": {"line": 6, "rect": 26}, "curves": {"line": 32, "curve": 1}}
+                 "form": {"line": 6, "rect": 26}, "curves": {"line": 32, "curve": 1},
+                 "rotate90": {"line": 32}, "rotate180": {"line": 32}, "rotate270": {"line": 32}, "offset": {"line": 32}}
 DRAWN_ACTIVITIES = [
     ("1.1", "1.1.1", "Prepare the annual report on the plan.", ["Report approved"], ["Working group"], "2020-2022"),
     ("1.1", "1.1.2", "Train the staff of the Ministry of Justice.", ["Staff trained"], ["Ministry of Justice"], "2021"),
@@ -86,8 +87,9 @@ def _boxes(objects) -> list[tuple]:
 @pytest.mark.parametrize("style", drawn.STYLES)
 def test_a_table_drawn_any_way_is_read_alike_by_both_engines(style):
     """Borders as segments, cell rectangles, filled rules, a scaled form XObject with
-    many-subpath and closed paths, or next to a curve: PDFium's objects are pdfminer's (kind
-    and box), and the plans are the same."""
+    many-subpath and closed paths, next to a curve, on a page turned by /Rotate or on an
+    offset MediaBox: PDFium's objects are pdfminer's (kind and box, as displayed), and the
+    plans are the same."""
     import pdfplumber
     path = FILES / f"drawn-{style}.pdf"
     with pdfplumber.open(str(path)) as pdf:
@@ -95,7 +97,7 @@ def test_a_table_drawn_any_way_is_read_alike_by_both_engines(style):
         theirs = _boxes(page.lines + page.rects + page.curves)
     document = pdfium_text.open_document(str(path), None)
     page = document[0]
-    ours = _boxes(pdfium_text.page_paths(page, page.get_height()))
+    ours = _boxes(pdfium_text.page_paths(page, pdfium_text.View.of(page)))
     page.close()
     document.close()
     assert ours == theirs

@@ -263,8 +263,8 @@ def _region_finder(tables: list, textpage, view: View):
     def region(index: int):
         if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
             return None
-        x0, y0, x1, y1 = view.box(left.value, bottom.value, right.value, top.value)
-        x, y = (x0 + x1) / 2, (y0 + y1) / 2
+        x, y = view.device((left.value + right.value) / 2, (bottom.value + top.value) / 2)
+        y = view.height - y
         if last[0] is not None:
             key, b = last[0]
             if b[0] <= x <= b[2] and b[1] <= y <= b[3]:

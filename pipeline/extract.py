@@ -358,18 +358,18 @@ def _fast_document(path: Path, limits: Limits):
         return None
 
 
-def _fast_content(page, page_no: int, height: float) -> dict | None:
+def _fast_content(page, page_no: int) -> dict | None:
     content = pdfium_text.page_content(page, page_no)
     if content is None:
         return None
-    lines, tables = content
-    for line in _all_lines({"lines": lines, "tables": tables}):
+    lines, tables, height = content
+    for line in lines:
         line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
         line["margin"] = in_margin(line["top"], line["bottom"], height)
     for table in tables:
         for cell in table["cells"]:
             for line in cell["lines"]:
-                line["margin"] = False
+                line["text"], line["bold"], line["margin"] = normalize(line["text"]), normalize(line["bold"]), False
     return {"lines": lines, "tables": tables}
 
 
@@ -379,19 +379,22 @@ PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processe
 def _read_page(pdf, fast, index: int) -> dict:
     """One page's lines and tables: through pypdfium2 when its glyphs have Unicode meanings,
     else through pdfplumber."""
-    page, page_no = pdf.pages[index], index + 1
-    fast_page = fast[index] if fast is not None else None
-    try:
-        content = _fast_content(fast_page, page_no, page.height) if fast_page is not None else None
+    page_no = index + 1
+    if fast is not None:
+        fast_page = fast[index]
+        try:
+            content = _fast_content(fast_page, page_no)
+        finally:
+            fast_page.close()
         if content is not None:
             return content
+    page = pdf.pages[index]
+    try:
         tables = _page_tables(page, page_no)
         boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
         flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
         return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
     finally:
-        if fast_page is not None:
-            fast_page.close()
         page.close()
 
 
@@ -400,15 +403,16 @@ def read_pages(path: Path, limits: Limits, start: int = 0, stop: int | None = No
 
     pdfplumber opens the file even when every page takes the fast path: its errors are the
     ones classified for users (encrypted, wrong password, corrupt or truncated), and opening
-    reads only the cross-reference table and page tree (about 10 ms for the reference);
-    each page's content is parsed by one engine only.
+    reads only the cross-reference table (about 10 ms for the reference); its page tree is
+    walked only when a page needs pdfplumber, and each page's content is parsed by one
+    engine only.
     """
     pdf = _open_pdf(path, limits.password)
     fast = _fast_document(path, limits)
     pages, index = [], start
     with pdf:
         try:
-            count = len(pdf.pages)
+            count = len(fast) if fast is not None else len(pdf.pages)
             for index in range(start, count if stop is None else min(stop, count)):
                 pages.append(_read_page(pdf, fast, index))
         except (ExtractError, MemoryError, RecursionError):

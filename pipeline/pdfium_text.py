@@ -31,7 +31,7 @@ class View:
     """The page as displayed: PDFium gives user-space coordinates; pdfminer (and so
     pdfplumber) turns them by the page's ``/Rotate`` first.  ``ctm`` is pdfminer's matrix
     for the page (its MediaBox origin kept where pdfplumber puts it back), ``height`` the
-    displayed height, for top-down coordinates."""
+    displayed MediaBox height (pdfplumber's ``page.height``), for top-down coordinates."""
 
     ctm: tuple
     height: float
@@ -42,7 +42,7 @@ class View:
         rotation = page.get_rotation() % 360
         ctm = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
                270: (0, 1, -1, 0, y1, -x0)}.get(rotation, (1, 0, 0, 1, -x0, -y0))
-        return View(_compose(ctm, (1, 0, 0, 1, x0, y0)), page.get_height())
+        return View(_compose(ctm, (1, 0, 0, 1, x0, y0)), abs(x1 - x0) if rotation in (90, 270) else abs(y1 - y0))
 
     def device(self, x: float, y: float) -> tuple[float, float]:
         a, b, c, d, e, f = self.ctm
@@ -316,10 +316,10 @@ def _same_line(lines: list[dict]) -> list[dict]:
     return merged
 
 
-def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
-    """The page's lines outside tables and its ruled tables (each cell's lines with its row,
-    column and column span, as :func:`pipeline.extract` reads them through pdfplumber);
-    None when one of the sampled glyphs has no Unicode meaning."""
+def page_content(page, page_no: int) -> tuple[list[dict], list[dict], float] | None:
+    """The page's lines outside tables, its ruled tables (each cell's lines with its row,
+    column and column span, as :func:`pipeline.extract` reads them through pdfplumber) and
+    its height; None when one of the sampled glyphs has no Unicode meaning."""
     view = View.of(page)
     tables = find_tables(page_paths(page, view), page.get_width(), view.height)
     textpage = page.get_textpage()
@@ -339,7 +339,7 @@ def page_content(page, page_no: int) -> tuple[list[dict], list[dict]] | None:
     finally:
         textpage.close()
     return flow, [table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
-                  for t, table in enumerate(tables)]
+                  for t, table in enumerate(tables)], view.height
 
 
 def table_record(table, lines_of: Callable[[int, int, tuple], list[dict]]) -> dict:

@@ -105,13 +105,19 @@ def coverage(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 @check("NUM_DUPLICATE", "error")
 def num_duplicate(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """The same printed activity number appears more than once in one language version."""
+    """The same printed activity number appears more than once in one language version (a flat number such as "3": in one section).
+
+    Flat numbering restarts in each section (or part), so only hierarchical numbers are
+    compared across the whole version."""
     for version in plan.versions:
-        by_number: dict[str, list] = {}
-        for act in version.activities():
-            if act.number:
-                by_number.setdefault(act.number, []).append(act)
-        for number, acts in by_number.items():
+        by_number: dict[tuple, list] = {}
+        for part in version.parts:
+            for section in part.sections:
+                for act in section.activities:
+                    if act.number:
+                        scope = () if len(_parts_of(act.number)) > 1 else (section.id,)
+                        by_number.setdefault((*scope, act.number), []).append(act)
+        for (*_scope, number), acts in by_number.items():
             if len(acts) > 1:
                 yield Finding(code, severity, version.lang, tuple(a.id for a in acts), (
                     f"activity number {number} is printed {len(acts)} times in the '{version.lang}' version"),

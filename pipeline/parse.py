@@ -194,7 +194,7 @@ def _current_activity(state: _State) -> _Activity | None:
 
 def _on_activity(state: _State, block: Block) -> bool:
     m = ACT_DEEP.fullmatch(block.text)
-    if not m and state.context == "activities":
+    if not m and state.context in ("activities", "part", "section"):  # right under a heading too
         m = ACT_ANY.fullmatch(block.text)
     if not m:
         return False

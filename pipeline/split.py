@@ -25,6 +25,7 @@ from .model import Block, Split, VersionBlocks
 MIN_ANCHORS = 3
 SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
 LETTER = regex.compile(r"\p{L}")
+NUMBERED = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)[.)]?\s+\S")  # a numbered item's leading number
 
 
 def letters(text: str) -> int:
@@ -125,14 +126,30 @@ def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
 
 def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
     """End of a version: its last anchor and the paragraphs that continue it — in lower
-    case, at the top of a page after a sentence the previous page left open, or cells of the
-    table the anchor is in (a table plan's last rows carry no label: its header does)."""
+    case, at the top of a page after a sentence the previous page left open, cells of the
+    table the anchor is in (a table plan's last rows carry no label: its header does), or
+    numbered items that go on from it (a plan whose activities carry no labels ends with
+    its last section's "1.2.1.", "1.2.2." …)."""
     end = last + 1
     while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
            and (blocks[end].text[:1].islower() or _continues_page(blocks[end - 1], blocks[end])
-                or _continues_table(blocks[end - 1], blocks[end]))):
+                or _continues_table(blocks[end - 1], blocks[end])
+                or _continues_numbering(blocks[end - 1], blocks[end]))):
         end += 1
     return end
+
+
+def _continues_numbering(previous: Block, block: Block) -> bool:
+    """Is ``block`` an item numbered on from ``previous``: a number of two or more levels
+    ("1.2.1"), or the next of a flat sequence ("3." after "2.")?"""
+    m = NUMBERED.match(block.text)
+    if not m:
+        return False
+    levels = m.group("num").split(".")
+    if len(levels) > 1:
+        return True
+    before = NUMBERED.match(previous.text)
+    return bool(before) and "." not in before.group("num") and int(before.group("num")) + 1 == int(levels[0])
 
 
 def _continues_table(previous: Block, block: Block) -> bool:

@@ -131,3 +131,64 @@ def test_same_language_text_after_the_last_version_is_back_matter(tmp_path):
     assert [(b.text, b.source.line) for b in plan.back_matter] == [
         ("The International Organization for Migration (IOM) was founded in 1951.", 21)]
     assert plan.unparsed == ()
+
+
+UNLABELLED = """NATIONAL ACTION PLAN ON MIGRATION 2024-2026
+
+Part I: Prevention
+
+Section 1.1: Awareness
+
+1.1.1. Run a national information campaign on safe migration.
+1.1.2. Publish a guide for labour migrants.
+
+Section 1.2: Training
+
+1.2.1. Train border officers on victim identification.
+1.2.2. Train consular staff on assistance to migrants.
+
+Approved by the Government on 1 March 2024.
+"""
+
+
+def test_a_plan_without_labels_keeps_its_last_sections_activities(tmp_path):
+    """The last anchor is the heading "Section 1.2"; the numbered activities after it
+    continue the version, the closing line after them is back matter."""
+    plan = paths_to_plan([write(tmp_path, "plan.txt", UNLABELLED)], "plan")
+    (version,) = plan.versions
+    assert [(s.number, [a.number for a in s.activities]) for p in version.parts for s in p.sections] == [
+        ("1.1", ["1.1.1", "1.1.2"]), ("1.2", ["1.2.1", "1.2.2"])]
+    assert [b.text for b in plan.back_matter] == ["Approved by the Government on 1 March 2024."]
+    assert (plan.unparsed, plan.coverage.source_chars) == ((), plan.coverage.accounted_chars)
+
+
+FLAT = """ПЛАН МЕРОПРИЯТИЙ НА 2024-2025 ГОДЫ
+
+Часть I: Общие меры
+
+1. Провести анализ законодательства.
+2. Подготовить методическое пособие.
+
+Часть II: Защита
+
+1. Открыть приют для пострадавших.
+2. Обучить социальных работников.
+3. Создать горячую линию.
+
+Утверждено приказом от 1 марта 2024 года.
+"""
+
+
+def test_flat_numbered_activities_right_under_part_headings(tmp_path):
+    """Numbered paragraphs right under a part heading are its activities (in an undeclared
+    section); flat numbers restart per section, so they are not duplicates."""
+    plan = paths_to_plan([write(tmp_path, "plan.txt", FLAT)], "plan")
+    (version,) = plan.versions
+    assert [[(s.declared, [(a.number, a.text) for a in s.activities]) for s in p.sections] for p in version.parts] == [
+        [(False, [("1", "Провести анализ законодательства."), ("2", "Подготовить методическое пособие.")])],
+        [(False, [("1", "Открыть приют для пострадавших."), ("2", "Обучить социальных работников."),
+                  ("3", "Создать горячую линию.")])]]
+    # two headings are too few anchors for the version's own bounds: the closing line stays unparsed
+    assert [(u.text, u.reason) for u in plan.unparsed] == [
+        ("Утверждено приказом от 1 марта 2024 года.", "not part of the plan structure")]
+    assert [f.code for f in plan.findings] == ["UNPARSED_TEXT"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .lexicon import Lexicon, load_lexicons
+from .lexicon import Lexicon, key, load_lexicons
 
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:[-/][\p{L}\p{M}]+)*")
 MIN_LETTERS = 2
@@ -53,6 +53,9 @@ def _dominant_script(text: str) -> tuple[str | None, int]:
 
 def _score(lex: Lexicon, lowered: str, words: list[str]) -> int:
     letters = sum(1 for ch in lowered if ch in lex.letters)
+    if lex.sequences:
+        keyed = key(lowered)
+        letters += sum(keyed.count(q) for q in lex.sequences)
     stops = sum(1 for w in words if w in lex.stopwords)
     endings = sum(1 for w in words if len(w) > 3 and w.endswith(lex.suffixes))
     return 2 * letters + 3 * stops + endings
@@ -121,8 +124,10 @@ def decide(text: str, found: Undecided, lexicons: dict[str, Lexicon]) -> str | N
     if found.best:
         return found.best
     # langdetect named a language outside the candidates: of these, one it has no profile
-    # for (Turkmen) is likelier than one it would have recognised (English).
-    unknown = [lex.code for lex in candidates if not lex.langdetect_native]
-    if len(unknown) == 1:
-        return unknown[0]
+    # for (Turkmen, Uzbek) is likelier than one it would have recognised (English); among
+    # several, the one whose alphabet holds most of the text's letters (the first on a tie).
+    unknown = [lex for lex in candidates if not lex.langdetect_native]
+    if unknown:
+        letters = [ch for ch in text.casefold() if ch.isalpha()]
+        return min(unknown, key=lambda lex: sum(ch not in lex.alphabet for ch in letters)).code
     return guesses[0][0] if guesses else None

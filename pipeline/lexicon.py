@@ -51,6 +51,7 @@ class Lexicon:
     iso639_2: str
     script: str
     letters: frozenset[str]
+    sequences: tuple[str, ...]  # letter sequences only this language writes ("o'", any apostrophe)
     alphabet: frozenset[str]
     stopwords: frozenset[str]
     suffixes: tuple[str, ...]
@@ -78,7 +79,7 @@ class Lexicon:
         if not m:
             return None
         variant = m.group("variant")
-        return LabelMatch(self.label_fields[" ".join(variant.split()).casefold()], m.group("label"),
+        return LabelMatch(self.label_fields[key(" ".join(variant.split()))], m.group("label"),
                           m.group("num"), text[m.end():].strip())
 
 
@@ -108,9 +109,28 @@ class PeriodWords:
 NEVER = "(?!)"  # a pattern that matches nothing: a list of words left empty
 
 
-def _phrases(items) -> regex.Pattern:
-    alternatives = "|".join(regex.escape(i).replace(r"\ ", r"\s+") for i in items) or NEVER
-    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})", regex.IGNORECASE | regex.V1)
+APOSTROPHES = "ʻʼ'‘’`´"  # written for one another (Uzbek oʻ, gʻ and the separation mark ʼ)
+_APOSTROPHE = str.maketrans({ch: "'" for ch in APOSTROPHES})
+
+
+def key(text: str) -> str:
+    """Case-folded, every apostrophe-like mark as ``'``: the key of a label or column header."""
+    return text.casefold().translate(_APOSTROPHE)
+
+
+def _literal(text: str) -> str:
+    """A lexicon phrase as a pattern: spaces match any run of whitespace, an apostrophe any
+    apostrophe-like mark."""
+    return "".join(r"\s+" if ch == " " else f"[{APOSTROPHES}]" if ch == "'" else regex.escape(ch)
+                   for ch in " ".join(key(text).split()))
+
+
+def _phrases(items, suffixes=()) -> regex.Pattern:
+    """Whole words or phrases of ``items``; also ``suffixes`` at the end of a word ("-gacha")."""
+    alternatives = "|".join(map(_literal, items)) or NEVER
+    attached = "|".join(map(_literal, suffixes)) or NEVER
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternatives})(?!\p{{L}})|(?<=\p{{L}})(?:{attached})(?!\p{{L}})",
+                         regex.IGNORECASE | regex.V1)
 
 
 def compile_periods(data: dict) -> PeriodWords:
@@ -118,12 +138,12 @@ def compile_periods(data: dict) -> PeriodWords:
         return "|".join(f"(?:{w})" for w in data.get(key, [])) or NEVER
     return PeriodWords(
         ongoing=_phrases(data.get("ongoing", [])), recurring=_phrases(data.get("recurring", [])),
-        by=_phrases(data.get("by", [])), quarter=words("quarter"), half=words("half"),
+        by=_phrases(data.get("by", []), data.get("by_suffixes", [])), quarter=words("quarter"), half=words("half"),
         ordinals=tuple(data.get("ordinals", [])), months=tuple(data.get("months", [])))
 
 
 def _squeeze(text: str) -> str:
-    return "".join(text.split()).casefold()
+    return key("".join(text.split()))
 
 
 def _compile_columns(columns: dict) -> dict[str, str]:
@@ -141,10 +161,9 @@ def _compile_labels(labels: dict) -> tuple[regex.Pattern, dict]:
         if name not in FIELDS:
             raise ValueError(f"unknown label field {name!r}")
         for variant in variants:
-            by_variant[variant.casefold()] = name
+            by_variant[key(" ".join(variant.split()))] = name
     # Longest variant first so "Ýerine ýetirilmeli möhleti" wins over "Möhleti".
-    alternatives = "|".join(
-        regex.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_variant, key=len, reverse=True)) or "(?!)"
+    alternatives = "|".join(map(_literal, sorted(by_variant, key=len, reverse=True))) or "(?!)"
     pattern = regex.compile(
         rf"(?P<label>(?P<variant>{alternatives})(?:\s+(?P<num>\d+))?\s*:)", regex.IGNORECASE | regex.V1)
     return pattern, by_variant
@@ -165,6 +184,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         code=data["code"], name=data.get("name", data["code"]), iso639_2=data.get("iso639_2", data["code"]),
         script=langid.get("script", "Latn"),
         letters=frozenset(langid.get("letters", "")),
+        sequences=tuple(key(q) for q in langid.get("sequences", [])),
         alphabet=frozenset(langid.get("alphabet", "")),
         stopwords=frozenset(w.casefold() for w in langid.get("stopwords", [])),
         suffixes=tuple(s.casefold() for s in langid.get("suffixes", [])),
@@ -205,7 +225,7 @@ def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, 
 
 # --- agency gazetteer ----------------------------------------------------------------------
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʻ": "'", "ʼ": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
                          "–": "-", "—": "-"})
 
 

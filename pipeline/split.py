@@ -44,10 +44,15 @@ def is_boilerplate(block: Block) -> bool:
     return any(p.search(block.text) for p in boilerplate_patterns())
 
 
+def is_anchor(block: Block, lex: Lexicon) -> bool:
+    """A heading or field label of ``lex``, or a table cell naming one of its columns."""
+    return bool(lex.match_heading(block.text) or lex.match_label(block.text)
+                or (block.loc.table is not None and lex.match_column(block.text)))
+
+
 def anchor_language(block: Block, lexicons: dict[str, Lexicon]) -> str | None:
-    """The one lexicon whose heading or label pattern the block matches, if exactly one."""
-    hits = [code for code, lex in lexicons.items()
-            if lex.match_heading(block.text) or lex.match_label(block.text)]
+    """The one lexicon of which the block is an anchor, if exactly one."""
+    hits = [code for code, lex in lexicons.items() if is_anchor(block, lex)]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -90,7 +95,7 @@ def _anchors(blocks, langs, lexicons) -> list[tuple[int, str]]:
     out = []
     for i, (block, lang) in enumerate(zip(blocks, langs)):
         lex = lexicons.get(lang)
-        if lex and (lex.match_heading(block.text) or lex.match_label(block.text)):
+        if lex and is_anchor(block, lex):
             out.append((i, lang))
     return out
 

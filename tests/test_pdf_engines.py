@@ -110,5 +110,7 @@ def test_a_table_drawn_any_way_is_read_alike_by_both_engines(style):
     assert [(s.number, a.number, a.text, list(a.indicators), [g.name for g in a.agencies], a.period.raw)
             for p in version.parts for s in p.sections for a in s.activities] == DRAWN_ACTIVITIES
     assert (fast.unparsed, fast.back_matter, fast.coverage.source_chars) == ((), (), fast.coverage.accounted_chars)
-    assert [(f.code, f.message) for f in fast.findings] == [
-        ("UNKNOWN_AGENCY", "agency 'Ministry of Justice' is not in the gazetteer")]
+    assert [(g.name, g.id) for a in version.activities() for g in a.agencies] == [
+        ("Working group", "working-group"), ("Ministry of Justice", "justice-ministry"),
+        ("Ministry of Education", "education-ministry")]
+    assert fast.findings == ()

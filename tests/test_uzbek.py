@@ -1,0 +1,107 @@
+"""An Uzbek (Latin) plan, in paragraphs and as a table: the ``uz`` lexicon, apostrophes.
+
+Uzbek writes oʻ and gʻ with ʻ (U+02BB), and its separation mark with ʼ (U+02BC); typed text
+has ' ‘ ’ instead, often mixed in one document. Labels, column headers and agency names
+match whichever is printed; the printed text is kept as it is.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from pipeline.build import paths_to_plan
+
+PLAN = """ODAM SAVDOSIGA QARSHI KURASHISH BOʻYICHA 2024–2026-YILLARGA MOʻLJALLANGAN HARAKATLAR REJASI
+
+I boʻlim. Umumiy chora-tadbirlar
+
+1.1-kichik boʻlim: Qonunchilik bazasini takomillashtirish
+
+Maqsad: Odam savdosiga qarshi kurashish sohasidagi qonunchilikni xalqaro standartlarga muvofiqlashtirish.
+
+Chora-tadbirlar:
+
+1.1.1. Odam savdosiga qarshi kurashish toʻgʻrisidagi qonunchilikni tahlil qilish va takliflar tayyorlash.
+
+Koʻrsatkichlar: Tayyorlangan tahliliy maʼlumotnoma.
+
+Masʼul ijrochilar: Adliya vazirligi, Bosh prokuratura.
+
+Amalga oshirish muddati: 2024-yil 1-dekabrgacha
+
+1.1.2. Jabrlanuvchilarni aniqlash boʻyicha yoʻriqnomani ishlab chiqish.
+
+Koʻrsatkichlar: Tasdiqlangan yoʻriqnoma.
+
+Mas'ul ijrochilar: Ichki ishlar vazirligi.
+
+Amalga oshirish muddati: 2025-yil IV chorak
+
+1.2-kichik boʻlim: Xalqaro hamkorlik
+
+1.2.1. Xalqaro tashkilotlar bilan qoʻshma seminarlar oʻtkazish.
+
+Koʻrsatkichlar: Oʻtkazilgan seminarlar soni.
+
+Masʼul ijrochilar: Tashqi ishlar vazirligi.
+
+Amalga oshirish muddati: Doimiy ravishda
+"""
+
+ACTIVITIES = [
+    ("1.1", "1.1.1", "Odam savdosiga qarshi kurashish toʻgʻrisidagi qonunchilikni tahlil qilish va takliflar tayyorlash.",
+     ["justice-ministry", "general-prosecutor"], ("by", None, 2024, 12)),
+    ("1.1", "1.1.2", "Jabrlanuvchilarni aniqlash boʻyicha yoʻriqnomani ishlab chiqish.",
+     ["interior-ministry"], ("single", 2025, 2025, 12)),
+    ("1.2", "1.2.1", "Xalqaro tashkilotlar bilan qoʻshma seminarlar oʻtkazish.",
+     ["foreign-ministry"], ("ongoing", None, None, None)),
+]
+
+
+def _activities(plan) -> list[tuple]:
+    (version,) = plan.versions
+    return [(s.number, a.number, a.text, [g.id for g in a.agencies],
+             (a.period.kind, a.period.start, a.period.end, a.period.end_month))
+            for p in version.parts for s in p.sections for a in s.activities]
+
+
+def test_uzbek_paragraph_plan(tmp_path):
+    path = tmp_path / "reja.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    plan = paths_to_plan([path], "reja")
+    assert plan.languages == ("uz",)
+    assert _activities(plan) == ACTIVITIES
+    (version,) = plan.versions
+    assert [(p.number, p.title) for p in version.parts] == [("I", "Umumiy chora-tadbirlar")]
+    assert [i.text for i in version.parts[0].sections[0].aims] == [
+        "Odam savdosiga qarshi kurashish sohasidagi qonunchilikni xalqaro standartlarga muvofiqlashtirish."]
+    # the one label typed with ' is reported against the usual ʼ; no letter is out of the alphabet
+    assert [(f.code, f.message) for f in plan.findings] == [
+        ("LABEL_VARIANT", "label 'Mas'ul ijrochilar:' (1×) differs from the usual 'masʼul ijrochilar' (2×) for agencies")]
+    assert (plan.unparsed, plan.coverage.source_chars) == ((), plan.coverage.accounted_chars)
+
+
+def test_uzbek_table_plan_with_typed_apostrophes(tmp_path):
+    """A table whose header is typed with ' and ’ (the lexicon writes ʼ and ʻ)."""
+    document = docx.Document()
+    document.add_paragraph("ODAM SAVDOSIGA QARSHI KURASHISH BO‘YICHA CHORA-TADBIRLAR REJASI")
+    document.add_paragraph("I bo'lim. Umumiy chora-tadbirlar")
+    rows = [("T/r", "Chora-tadbirlar nomi", "Yakunlash shakli", "Mas'ul ijrochilar", "Ijro muddati"),
+            ("1.1.1.", "Qonunchilikni tahlil qilish.", "Ma’lumotnoma.", "Adliya vazirligi", "2024-yil 1-dekabrgacha"),
+            ("1.1.2.", "Yo‘riqnoma ishlab chiqish.", "Yo‘riqnoma.", "Ichki ishlar vazirligi", "2025-yil IV chorak")]
+    table = document.add_table(rows=0, cols=5)
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    path = tmp_path / "reja.docx"
+    document.save(str(path))
+    plan = paths_to_plan([path], "reja")
+    assert plan.languages == ("uz",)
+    (version,) = plan.versions
+    acts = [a for a in version.activities()]
+    assert [(a.number, a.text, a.indicators, [g.id for g in a.agencies], a.period.kind, a.period.end_month)
+            for a in acts] == [
+        ("1.1.1", "Qonunchilikni tahlil qilish.", ("Ma’lumotnoma",), ["justice-ministry"], "by", 12),
+        ("1.1.2", "Yo‘riqnoma ishlab chiqish.", ("Yo‘riqnoma",), ["interior-ministry"], "single", 12)]
+    assert (plan.unparsed, plan.coverage.source_chars) == ((), plan.coverage.accounted_chars)

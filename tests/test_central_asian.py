@@ -1,4 +1,5 @@
-"""An Uzbek (Latin) plan, in paragraphs and as a table: the ``uz`` lexicon, apostrophes.
+"""Plans of the next editions to come, from the lexicon files alone: an Uzbek (Latin) plan
+in paragraphs and as a table (the ``uz`` lexicon, apostrophes), a Kazakh table plan.
 
 Uzbek writes oʻ and gʻ with ʻ (U+02BB), and its separation mark with ʼ (U+02BC); typed text
 has ' ‘ ’ instead, often mixed in one document. Labels, column headers and agency names
@@ -84,18 +85,11 @@ def test_uzbek_paragraph_plan(tmp_path):
 
 def test_uzbek_table_plan_with_typed_apostrophes(tmp_path):
     """A table whose header is typed with ' and ’ (the lexicon writes ʼ and ʻ)."""
-    document = docx.Document()
-    document.add_paragraph("ODAM SAVDOSIGA QARSHI KURASHISH BO‘YICHA CHORA-TADBIRLAR REJASI")
-    document.add_paragraph("I bo'lim. Umumiy chora-tadbirlar")
-    rows = [("T/r", "Chora-tadbirlar nomi", "Yakunlash shakli", "Mas'ul ijrochilar", "Ijro muddati"),
-            ("1.1.1.", "Qonunchilikni tahlil qilish.", "Ma’lumotnoma.", "Adliya vazirligi", "2024-yil 1-dekabrgacha"),
-            ("1.1.2.", "Yo‘riqnoma ishlab chiqish.", "Yo‘riqnoma.", "Ichki ishlar vazirligi", "2025-yil IV chorak")]
-    table = document.add_table(rows=0, cols=5)
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values):
-            cell.text = value
-    path = tmp_path / "reja.docx"
-    document.save(str(path))
+    path = _table_docx(tmp_path / "reja.docx", [
+        "ODAM SAVDOSIGA QARSHI KURASHISH BO‘YICHA CHORA-TADBIRLAR REJASI", "I bo'lim. Umumiy chora-tadbirlar"], [
+        ("T/r", "Chora-tadbirlar nomi", "Yakunlash shakli", "Mas'ul ijrochilar", "Ijro muddati"),
+        ("1.1.1.", "Qonunchilikni tahlil qilish.", "Ma’lumotnoma.", "Adliya vazirligi", "2024-yil 1-dekabrgacha"),
+        ("1.1.2.", "Yo‘riqnoma ishlab chiqish.", "Yo‘riqnoma.", "Ichki ishlar vazirligi", "2025-yil IV chorak")])
     plan = paths_to_plan([path], "reja")
     assert plan.languages == ("uz",)
     (version,) = plan.versions
@@ -105,3 +99,38 @@ def test_uzbek_table_plan_with_typed_apostrophes(tmp_path):
         ("1.1.1", "Qonunchilikni tahlil qilish.", ("Ma’lumotnoma",), ["justice-ministry"], "by", 12),
         ("1.1.2", "Yo‘riqnoma ishlab chiqish.", ("Yo‘riqnoma",), ["interior-ministry"], "single", 12)]
     assert (plan.unparsed, plan.coverage.source_chars) == ((), plan.coverage.accounted_chars)
+
+
+def _table_docx(path: Path, paragraphs: list[str], rows: list[tuple]) -> Path:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    document.save(str(path))
+    return path
+
+
+def test_kazakh_table_plan(tmp_path):
+    path = _table_docx(tmp_path / "zhospar.docx", [
+        "АДАМ САУДАСЫНА ҚАРСЫ ІС-ҚИМЫЛ ЖӨНІНДЕГІ 2024-2026 ЖЫЛДАРҒА АРНАЛҒАН ІС-ШАРАЛАР ЖОСПАРЫ",
+        "1-бөлім. Жалпы шаралар"], [
+        ("Р/с №", "Іс-шаралардың атауы", "Аяқталу нысаны", "Жауапты орындаушылар", "Орындау мерзімі"),
+        ("1.", "Заңнамаға талдау жүргізу.", "Талдамалық анықтама.", "Әділет министрлігі, Бас прокуратура",
+         "2024 жылғы желтоқсан"),
+        ("2.", "Шекара қызметкерлерін оқыту.", "Оқытылған мамандар саны.", "Ішкі істер министрлігі",
+         "2025 жылдың IV тоқсаны")])
+    plan = paths_to_plan([path], "zhospar")
+    assert plan.languages == ("kk",)
+    (version,) = plan.versions
+    assert [(p.number, p.title) for p in version.parts] == [("1", "Жалпы шаралар")]
+    assert [(a.number, a.text, a.indicators, [g.id for g in a.agencies],
+             (a.period.kind, a.period.start, a.period.start_month, a.period.end_month)) for a in version.activities()] == [
+        ("1", "Заңнамаға талдау жүргізу.", ("Талдамалық анықтама",), ["justice-ministry", "general-prosecutor"],
+         ("single", 2024, 12, 12)),
+        ("2", "Шекара қызметкерлерін оқыту.", ("Оқытылған мамандар саны",), ["interior-ministry"],
+         ("single", 2025, 10, 12))]
+    assert (plan.unparsed, plan.findings) == ((), ())
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars

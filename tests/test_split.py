@@ -192,3 +192,42 @@ def test_flat_numbered_activities_right_under_part_headings(tmp_path):
     assert [(u.text, u.reason) for u in plan.unparsed] == [
         ("Утверждено приказом от 1 марта 2024 года.", "not part of the plan structure")]
     assert [f.code for f in plan.findings] == ["UNPARSED_TEXT"]
+
+
+ROMAN = """ПЛАН МЕРОПРИЯТИЙ ПО ПРОТИВОДЕЙСТВИЮ ТОРГОВЛЕ ЛЮДЬМИ НА 2024-2026 ГОДЫ
+
+I. Совершенствование законодательства
+
+1. Провести анализ законодательства в сфере противодействия торговле людьми.
+Ответственные исполнители: Министерство юстиции, Генеральная прокуратура.
+Срок исполнения: IV квартал 2024 года.
+
+2. Разработать проект закона о защите жертв торговли людьми.
+Ответственные исполнители: Министерство юстиции.
+Срок исполнения: 2025 год.
+
+II. Защита и помощь пострадавшим
+
+1. Открыть приют для пострадавших от торговли людьми.
+Ответственные исполнители: Министерство труда и социальной защиты населения.
+Срок исполнения: не позднее 1 июля 2025 года.
+
+Премьер-министр И. Иванов
+"""
+
+
+def test_parts_numbered_by_a_bare_roman_numeral(tmp_path):
+    """"I. Title" parts (common.toml), flat-numbered activities with their labelled fields;
+    the signature after them is back matter."""
+    plan = paths_to_plan([write(tmp_path, "plan.txt", ROMAN)], "plan")
+    assert plan.languages == ("ru",)
+    (version,) = plan.versions
+    assert [(p.number, p.title) for p in version.parts] == [
+        ("I", "Совершенствование законодательства"), ("II", "Защита и помощь пострадавшим")]
+    assert [[(a.number, [g.id for g in a.agencies], (a.period.kind, a.period.start, a.period.end, a.period.end_month))
+             for s in p.sections for a in s.activities] for p in version.parts] == [
+        [("1", ["justice-ministry", "general-prosecutor"], ("single", 2024, 2024, 12)),
+         ("2", ["justice-ministry"], ("single", 2025, 2025, None))],
+        [("1", ["labour-ministry"], ("by", None, 2025, 7))]]
+    assert [b.text for b in plan.back_matter] == ["Премьер-министр И. Иванов"]
+    assert (plan.unparsed, plan.findings) == ((), ())

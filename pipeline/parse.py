@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from .lexicon import Lexicon, load_gazetteer
+from .lexicon import HeadingMatch, Lexicon, load_gazetteer
 from .model import (LISTS, Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
                     Version, VersionBlocks)
 from .periods import text_to_period
@@ -25,6 +25,7 @@ MAX_HEADING = 300
 ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
 ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
                         r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
+STYLED_HEADING = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<title>\S.*)", regex.S)
 LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
 ACT_FIELDS = ("indicators", "agencies", "period")
 SEPARATORS = regex.compile(r"[,;]")
@@ -124,10 +125,19 @@ def _flush_pending(state: _State) -> None:
         state.pending_label = None
 
 
+def _styled_heading(block: Block) -> HeadingMatch | None:
+    """A paragraph set as a heading (a Word heading style, a larger PDF font) and numbered
+    like a part ("2. Protection") or a section ("2.1 Shelters"), without a heading word."""
+    m = STYLED_HEADING.fullmatch(block.text) if block.heading else None
+    if not m:
+        return None
+    return HeadingMatch("section" if "." in m.group("num") else "part", m.group("num"), m.group("title").strip())
+
+
 def _on_heading(state: _State, block: Block) -> bool:
     if len(block.text) > MAX_HEADING:
         return False
-    m = state.lex.match_heading(block.text)
+    m = state.lex.match_heading(block.text) or _styled_heading(block)
     if not m:
         return False
     _flush_pending(state)
@@ -179,10 +189,24 @@ def _on_field(state: _State, block: Block, m) -> bool:
     activity = _current_activity(state)
     if activity is None:
         return False
-    f = _Field(m.rest, block.loc, name=m.field, label=m.label)
+    value, rest = _split_at_label(state.lex, m.rest)
+    f = _Field(value, block.loc, name=m.field, label=m.label)
     activity.fields.append(f)
     state.target = f
+    if rest:  # "Responsible: Ministry of Justice. Deadline: 2024." — the next field, as printed
+        _feed(state, replace(block, text=rest))
     return True
+
+
+def _split_at_label(lex: Lexicon, text: str) -> tuple[str, str]:
+    """``text`` cut before another activity field's label that starts a sentence in it."""
+    for m in lex.label_re.finditer(text):
+        start = m.start()
+        if start and text[start - 1].isspace() and text[:start].rstrip().endswith((".", ";")):
+            label = lex.match_label(text[start:])
+            if label and label.field in ACT_FIELDS:
+                return text[:start].rstrip(), text[start:]
+    return text, ""
 
 
 def _current_activity(state: _State) -> _Activity | None:

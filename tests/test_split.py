@@ -231,3 +231,32 @@ def test_parts_numbered_by_a_bare_roman_numeral(tmp_path):
         [("1", ["labour-ministry"], ("by", None, 2025, 7))]]
     assert [b.text for b in plan.back_matter] == ["Премьер-министр И. Иванов"]
     assert (plan.unparsed, plan.findings) == ((), ())
+
+
+def test_numbered_word_headings_and_fields_in_one_paragraph(tmp_path):
+    """Parts and sections set in Word heading styles and numbered without a heading word
+    ("1. Prevention", "1.1 Awareness raising"); two field labels in one paragraph."""
+    import docx
+    document = docx.Document()
+    document.add_paragraph("National Action Plan against Trafficking in Persons 2024-2026", style="Title")
+    for text, style in (("1. Prevention", "Heading 1"), ("1.1 Awareness raising", "Heading 2"),
+                        ("1.1.1 Run an information campaign on safe migration.", None),
+                        ("Responsible: Ministry of Internal Affairs. Deadline: 2024.", None),
+                        ("1.2 Training", "Heading 2"), ("1.2.1 Train border officers.", None),
+                        ("1.2.2 Train consular staff.", None),
+                        ("2. Protection", "Heading 1"), ("2.1 Shelters", "Heading 2"),
+                        ("2.1.1 Open two shelters for victims.", None)):
+        document.add_paragraph(text, style=style)
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = paths_to_plan([path], "plan")
+    (version,) = plan.versions
+    assert [(p.number, p.title, [(s.number, s.title, [a.number for a in s.activities]) for s in p.sections])
+            for p in version.parts] == [
+        ("1", "Prevention", [("1.1", "Awareness raising", ["1.1.1"]), ("1.2", "Training", ["1.2.1", "1.2.2"])]),
+        ("2", "Protection", [("2.1", "Shelters", ["2.1.1"])])]
+    first = next(iter(version.activities()))
+    assert [(f.field, f.label, f.value) for f in first.fields] == [
+        ("agencies", "Responsible:", "Ministry of Internal Affairs."), ("period", "Deadline:", "2024.")]
+    assert ([g.id for g in first.agencies], first.period.kind, first.period.end) == (["interior-ministry"], "single", 2024)
+    assert (plan.unparsed, plan.findings, plan.coverage.source_chars) == ((), (), plan.coverage.accounted_chars)

@@ -68,6 +68,10 @@ def sniff_format(path: Path) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ExtractError("legacy Office file (Word .doc, Excel .xls): save it as DOCX or PDF first")
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise ExtractError("RTF file: save it as DOCX or PDF first")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head:
         return "text"
     raise ExtractError("unsupported format (not PDF, DOCX or text)")

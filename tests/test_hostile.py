@@ -64,13 +64,19 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
     if name == "unsupported":
         (tmp / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
         return tmp / "picture.txt", "unsupported format (not PDF, DOCX or text)"
+    if name == "legacy-doc":  # an OLE2 compound file, as Word 97-2003 writes .doc
+        (tmp / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+        return tmp / "plan.doc", "legacy Office file (Word .doc, Excel .xls): save it as DOCX or PDF first"
+    if name == "rtf":
+        (tmp / "plan.rtf").write_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 Part I: Plan\\par }")
+        return tmp / "plan.rtf", "RTF file: save it as DOCX or PDF first"
     if name == "zip-bomb":
         return FILES / "bomb.docx", "DOCX would inflate to 1024 MB, over the 200 MB limit (--max-input-mb): refused"
     raise ValueError(name)
 
 
 CASES = ["empty", "truncated-pdf", "encrypted-pdf", "scanned-pdf", "not-a-zip-docx", "zip-without-document",
-         "unsupported", "zip-bomb"]
+         "unsupported", "legacy-doc", "rtf", "zip-bomb"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -29,8 +29,8 @@ def without_boxes(value):
 
 
 @pytest.mark.parametrize("path", [NAP["pdf"], FILES / "nap-en-hyphenated.pdf", FILES / "nap-by-language" / "plan-3.pdf",
-                                  FILES / "nap-table.pdf", FILES / "garbled.pdf"],
-                         ids=["reference", "hyphenated", "russian", "table", "garbled"])
+                                  FILES / "nap-table.pdf", FILES / "garbled.pdf", FILES / "styled-headings.pdf"],
+                         ids=["reference", "hyphenated", "russian", "table", "garbled", "styled"])
 def test_plan_json_identical_through_both_engines(path):
     slow = paths_to_plan([path], path.stem, limits=Limits(pdf_engine="plumber"))
     fast = paths_to_plan([path], path.stem, limits=Limits(pdf_engine="auto"))

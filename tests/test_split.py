@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.build import paths_to_plan
+
+FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 
 TK_PLAN = """TÜRKMENISTANDA ADAM SÖWDASYNA GARŞY HEREKET ETMEK BOÝUNÇA MEÝILNAMA
 
@@ -233,23 +237,12 @@ def test_parts_numbered_by_a_bare_roman_numeral(tmp_path):
     assert (plan.unparsed, plan.findings) == ((), ())
 
 
-def test_numbered_word_headings_and_fields_in_one_paragraph(tmp_path):
-    """Parts and sections set in Word heading styles and numbered without a heading word
-    ("1. Prevention", "1.1 Awareness raising"); two field labels in one paragraph."""
-    import docx
-    document = docx.Document()
-    document.add_paragraph("National Action Plan against Trafficking in Persons 2024-2026", style="Title")
-    for text, style in (("1. Prevention", "Heading 1"), ("1.1 Awareness raising", "Heading 2"),
-                        ("1.1.1 Run an information campaign on safe migration.", None),
-                        ("Responsible: Ministry of Internal Affairs. Deadline: 2024.", None),
-                        ("1.2 Training", "Heading 2"), ("1.2.1 Train border officers.", None),
-                        ("1.2.2 Train consular staff.", None),
-                        ("2. Protection", "Heading 1"), ("2.1 Shelters", "Heading 2"),
-                        ("2.1.1 Open two shelters for victims.", None)):
-        document.add_paragraph(text, style=style)
-    path = tmp_path / "plan.docx"
-    document.save(str(path))
-    plan = paths_to_plan([path], "plan")
+@pytest.mark.parametrize("name", ["styled-headings.docx", "styled-headings.pdf"])
+def test_numbered_headings_without_a_heading_word_and_fields_in_one_paragraph(name):
+    """Parts and sections set as headings (Word heading styles; in the PDF LibreOffice printed,
+    larger fonts) and numbered without a heading word ("1. Prevention", "1.1 Awareness
+    raising"); two field labels in one paragraph (tests/fixtures/build.py)."""
+    plan = paths_to_plan([FILES / name], "plan")
     (version,) = plan.versions
     assert [(p.number, p.title, [(s.number, s.title, [a.number for a in s.activities]) for s in p.sections])
             for p in version.parts] == [

@@ -115,9 +115,9 @@ def num_duplicate(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
             for section in part.sections:
                 for act in section.activities:
                     if act.number:
-                        scope = () if len(_parts_of(act.number)) > 1 else (section.id,)
-                        by_number.setdefault((*scope, act.number), []).append(act)
-        for (*_scope, number), acts in by_number.items():
+                        scope = section.id if len(_parts_of(act.number)) == 1 else None
+                        by_number.setdefault((scope, act.number), []).append(act)
+        for (_scope, number), acts in by_number.items():
             if len(acts) > 1:
                 yield Finding(code, severity, version.lang, tuple(a.id for a in acts), (
                     f"activity number {number} is printed {len(acts)} times in the '{version.lang}' version"),

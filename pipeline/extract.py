@@ -326,10 +326,7 @@ def _page_tables(page, page_no: int) -> list[dict]:
 
     def lines_of(_row: int, _cell: int, bbox) -> list[dict]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
-        lines = _page_lines(inner.crop(bbox), page_no, page.height)
-        for line in lines:
-            line["margin"] = False
-        return lines
+        return _page_lines(inner.crop(bbox), page_no, page.height)
     return [pdfium_text.table_record(table, lines_of) for table in page.find_tables()]
 
 
@@ -367,14 +364,12 @@ def _fast_content(page, page_no: int) -> dict | None:
     if content is None:
         return None
     lines, tables, height = content
-    for line in lines:
+    page = {"lines": lines, "tables": tables}
+    for line in _all_lines(page):
         line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
+    for line in lines:  # the margin (running heads, page numbers) is asked of running text only
         line["margin"] = in_margin(line["top"], line["bottom"], height)
-    for table in tables:
-        for cell in table["cells"]:
-            for line in cell["lines"]:
-                line["text"], line["bold"], line["margin"] = normalize(line["text"]), normalize(line["bold"]), False
-    return {"lines": lines, "tables": tables}
+    return page
 
 
 PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes

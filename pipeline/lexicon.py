@@ -225,7 +225,7 @@ def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, 
 
 # --- agency gazetteer ----------------------------------------------------------------------
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʻ": "'", "ʼ": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
+_QUOTES = str.maketrans({**{ch: "'" for ch in APOSTROPHES}, "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
                          "–": "-", "—": "-"})
 
 

@@ -144,7 +144,7 @@ class Unmapped(Exception):
 
 # --- vector graphics: pdfminer's objects, pdfplumber's table finder -------------------------
 
-_MOVE, _LINE, _BEZIER = 2, 0, 1  # FPDF_SEGMENT_MOVETO, _LINETO, _BEZIERTO
+_MOVE, _BEZIER = 2, 1  # FPDF_SEGMENT_MOVETO, _BEZIERTO (any other segment is a line)
 _FORM = 5  # FPDF_PAGEOBJ_FORM
 _PATH = 2  # FPDF_PAGEOBJ_PATH
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -173,8 +173,8 @@ def _objects(container, count, get, matrix: tuple):
             yield obj, _compose(own, matrix)
 
 
-def _subpaths(obj, matrix: tuple) -> list[tuple[str, list[tuple[float, float]]]]:
-    """The painted subpaths of a path object as pdfminer sees them: (shape, points), one
+def _subpaths(obj, matrix: tuple) -> list[list]:
+    """The painted subpaths of a path object as pdfminer sees them: [shape, points], one
     letter per operator (m, l, c, h) and the point each places, in page space."""
     import pypdfium2.raw as raw
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -202,10 +202,10 @@ def _subpaths(obj, matrix: tuple) -> list[tuple[str, list[tuple[float, float]]]]
         if raw.FPDFPathSegment_GetClose(segment):
             subpaths[-1][0] += "h"
             subpaths[-1][1].append(subpaths[-1][1][0])
-    return [(shape, pts) for shape, pts in subpaths]
+    return subpaths
 
 
-def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[str, list] | None:
+def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[str, list]:
     """pdfminer's ``paint_path``: a line, a rectangle (its two corners) or a curve."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape, pts = shape[:-2] + "h", pts[:-2] + pts[-1:]

@@ -5,9 +5,10 @@ Every block gets a language: a heading or field label of one lexicon decides (``
 languages of one script tied, the neighbouring blocks decide when exactly one of the tied
 languages is theirs, and langdetect only when they do not (:func:`pipeline.langid.decide`).
 Blocks without words take their neighbour's language, and a short block between two
-blocks of another language takes theirs.  A language with at least ``MIN_ANCHORS`` headings/labels is a version; its
-region runs from its first to its last anchor, extended forward over paragraphs that
-continue the last one and backward over its own title and preamble.  A Russian title on
+blocks of another language takes theirs.  A language with at least ``MIN_ANCHORS`` anchors
+(headings, labels, table header cells) is a version; its region runs from its first to its
+last anchor, extended forward over what continues it (:func:`_region_end`) and backward
+over its own title and preamble.  A Russian title on
 a Turkmen page does not start a Russian version: only anchors do.  What precedes the
 first version is front matter, what follows the last one back matter; boilerplate
 (``common.toml`` ``[boilerplate]``) never enters a version.

@@ -8,6 +8,8 @@ UTF-8 bytes, indented as ``pretty_print`` would indent the whole tree.
 
 Every element is built as a root of its own, so lxml declares the default namespace on
 each; that declaration is written once, on the document's root, and dropped elsewhere.
+Elements are in that default namespace or in none (no prefixes), so a shell's end tag is
+its local name.
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ def _node(node: Node, level: int, declaration: bytes, keep: bool = False) -> Ite
     if empty:
         yield SPACE * level + start
     else:
-        yield b"\n" + SPACE * level + b"</" + start[1:].split(b" ", 1)[0].split(b"/", 1)[0] + b">"
+        yield b"\n" + SPACE * level + f"</{etree.QName(shell).localname}>".encode("utf-8")
 
 
 def _drop(data: bytes, declaration: bytes, keep: bool) -> bytes:

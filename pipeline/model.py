@@ -86,7 +86,9 @@ class Block(_Record):
     ``bold`` the leading bold text (a field label, typically); ``page_start`` marks the
     first block of a page, where a paragraph may continue after a page break;
     ``furniture`` marks running headers, footers and page numbers; ``span`` is the
-    number of table columns a cell spans (a merged cell).
+    number of table columns a cell spans (a merged cell); ``breaks`` the offsets in
+    ``text`` where a printed line ended inside the block (a PDF line, a Word line break),
+    so that a cell printing one name per line can be split where it was printed.
     """
 
     text: str
@@ -97,8 +99,9 @@ class Block(_Record):
     furniture: bool = False
     lang: str | None = None
     span: int = 1
+    breaks: tuple[int, ...] = ()
 
-    _optional = ("bold", "lang")
+    _optional = ("bold", "lang", "breaks")
 
 
 @dataclass(frozen=True, slots=True)

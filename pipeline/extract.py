@@ -23,12 +23,9 @@ import regex
 
 from . import pdfium_text
 from .model import Block, Location, Source
+from .sniff import ExtractError, sniff_format
 from .text import Words, join_lines, normalize, text_quality, vocabulary
 from .wordnum import WordNumbering
-
-
-class ExtractError(Exception):
-    """A source that cannot be read; the message is one line naming the reason."""
 
 
 MAX_INPUT_MB = 200
@@ -55,26 +52,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def sniff_format(path: Path) -> str:
-    """'pdf', 'docx' or 'text' from the file's first bytes, never from its name: text is
-    UTF-16 with a byte-order mark, or bytes without NUL."""
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if not head:
-        raise ExtractError("empty file")
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return "docx"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise ExtractError("legacy Office file (Word .doc, Excel .xls): save it as DOCX or PDF first")
-    if head.lstrip().startswith(b"{\\rtf"):
-        raise ExtractError("RTF file: save it as DOCX or PDF first")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in head:
-        return "text"
-    raise ExtractError("unsupported format (not PDF, DOCX or text)")
 
 
 def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -> tuple[Source, tuple[Block, ...]]:

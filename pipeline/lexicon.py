@@ -61,7 +61,7 @@ class Lexicon:
     section: tuple[regex.Pattern, ...]
     label_re: regex.Pattern
     label_fields: dict
-    columns: dict
+    columns: "Columns"
     periods: "PeriodWords"
 
     def match_heading(self, text: str) -> HeadingMatch | None:
@@ -86,9 +86,37 @@ class Lexicon:
     def match_column(self, text: str) -> str | None:
         """The field a table header cell names (``Сроки исполнения`` → ``period``), or None.
 
-        Whitespace is ignored: a narrow header cell may break a word anywhere.
+        A cell of the lexicon's exact headers names its field; otherwise the field whose
+        stems (``[columns]``) the cell holds most of, the earliest stem breaking a tie.
+        Case, spaces and hyphens are ignored — a narrow header cell may break a word
+        anywhere — and a stem of three letters or fewer must be the whole cell.  A cell of
+        more than ``MAX_HEADER_WORDS`` words is data, not a header.
         """
-        return self.columns.get(_squeeze(text).rstrip(".:"))
+        if len(text.split()) > MAX_HEADER_WORDS:
+            return None
+        squeezed = _squeeze(text).rstrip(".:")
+        if squeezed in self.columns.exact:
+            return self.columns.exact[squeezed]
+        best, best_key = None, (0, 0, 0)
+        for name, stems in self.columns.stems:
+            found = [stem for stem in stems if stem in squeezed]
+            score = (len(found), sum(map(len, found)), -min((squeezed.find(s) for s in found), default=0))
+            if found and score > best_key:
+                best, best_key = name, score
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """A language's table header vocabulary (``[columns]``), compiled: whole short headers
+    (``№``, ``No.``) and, per field, the stems a longer header holds."""
+
+    exact: dict
+    stems: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+MAX_HEADER_WORDS = 14
+SHORT_STEM = 3  # letters: a stem this short must be the whole header cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,17 +170,23 @@ def compile_periods(data: dict) -> PeriodWords:
         ordinals=tuple(data.get("ordinals", [])), months=tuple(data.get("months", [])))
 
 
+_SQUEEZE = regex.compile(r"[\s\-‐‑–—\u00ad]+")
+
+
 def _squeeze(text: str) -> str:
-    return key("".join(text.split()))
+    """Case-folded, without spaces, hyphens and dashes: ``Іс шара``, ``Іс-шара`` → ``ісшара``."""
+    return key(_SQUEEZE.sub("", text))
 
 
-def _compile_columns(columns: dict) -> dict[str, str]:
-    out = {}
+def _compile_columns(columns: dict) -> Columns:
+    exact, stems = {}, []
     for name, variants in columns.items():
         if name not in COLUMNS:
             raise ValueError(f"unknown column field {name!r}")
-        out.update({_squeeze(v).rstrip(".:"): name for v in variants})
-    return out
+        squeezed = [_squeeze(v).rstrip(".:") for v in variants]
+        exact.update({v: name for v in squeezed})
+        stems.append((name, tuple(v for v in squeezed if len(v) > SHORT_STEM)))
+    return Columns(exact, tuple(stems))
 
 
 def _compile_labels(labels: dict) -> tuple[regex.Pattern, dict]:

@@ -179,15 +179,20 @@ class Label(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Field(_Record):
-    """A labelled activity field as printed: ``label`` includes its colon."""
+    """A labelled activity field as printed: ``label`` includes its colon.
+
+    In a table, ``column`` names the column the value was printed in (its header, with
+    sub-header names after `` / ``: "Срок представления / Минюст"); ``field`` is ``other``
+    for a column whose header names none of the known fields."""
 
     field: str
     label: str
     value: str
     source: Location
     continued: tuple[Location, ...] = ()
+    column: str | None = None
 
-    _optional = ("continued",)
+    _optional = ("continued", "column")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +211,14 @@ class Period(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Agency(_Record):
+    """A responsible body as printed (``name``), its gazetteer id, and the full name the
+    document's own list of abbreviations gives it (``МФ`` → "Министерство финансов …")."""
+
     name: str
     id: str | None = None
+    expanded: str | None = None
+
+    _optional = ("expanded",)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from .lexicon import HeadingMatch, Lexicon, load_gazetteer
 from .model import (LISTS, Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
                     Version, VersionBlocks)
 from .periods import text_to_period
+from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
 
 TERMINAL = tuple(".!?;:…»\"”)")
 MAX_HEADING = 300
@@ -59,6 +60,7 @@ class _Item(_Text):
 class _Field(_Text):
     name: str = ""
     label: str = ""
+    column: str | None = None
 
 
 @dataclass
@@ -93,7 +95,8 @@ class _State:
     context: str = "preamble"
     target: _Text | None = None
     pending_label: tuple | None = None
-    columns: dict | None = None  # table column index -> field, from the last header row
+    header: tuple | None = None  # the last header row: (row, column -> field, sub-header rows)
+    columns: dict | None = None  # table grid column -> Column, from the header or the content
 
     @property
     def part(self) -> _Node:
@@ -306,55 +309,28 @@ def _starts_lower(block: Block) -> bool:
     return block.text[:1].islower()
 
 
-# --- tables: one row per activity, columns named by a header row -------------------------
-
-_NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
-
-
-def _rows(blocks: list[Block]) -> list[dict[int, list[Block]]]:
-    """A table's blocks as rows: column index -> the cell's paragraphs."""
-    rows: list[dict[int, list[Block]]] = []
-    last = None
-    for block in blocks:
-        if block.loc.row != last:
-            rows.append({})
-            last = block.loc.row
-        rows[-1].setdefault(block.loc.cell or 0, []).append(block)
-    return rows
-
-
-def _cell_text(cell: list[Block]) -> str:
-    return "\n".join(b.text for b in cell)
-
-
-def _header(state: _State, row: dict[int, list[Block]]) -> dict[int, str | None] | None:
-    """Column index -> field (None for an unknown header) when ``row`` is a header row:
-    it names the activity column and at least half of its cells are known headers."""
-    names = {col: state.lex.match_column(_cell_text(cell)) for col, cell in row.items()}
-    known = [n for n in names.values() if n]
-    if "activity" in known and len(known) >= 2 and 2 * len(known) >= len(names):
-        return names
-    return None
-
+# --- tables: one row per activity, columns named by a header row or by their content ----------
 
 def _feed_table(state: _State, blocks: list[Block]) -> None:
-    """Header rows set the column map; rows under it are activities; other rows are paragraphs.
+    """Header rows set the columns (with the sub-header and column-number rows under them);
+    rows under them are activities; other rows are paragraphs.
 
     A table without a header row continues the previous table's columns (a table broken
-    across pages); a row whose number cell is empty continues the previous row.
+    across pages, a header printed as a table of its own), or is read by its content when
+    it looks like a numbered plan (:func:`pipeline.tables.columns_by_content`); a row whose
+    number cell is empty continues the previous row.
     """
+    rows = rows_of(blocks)
     first = True
-    for row in _rows(blocks):
-        header = _header(state, row)
-        if header and header == state.columns:  # repeated on a new page: the flow goes on
-            state.container.labels.extend(_header_labels(header, row))
-        elif header:
-            _flush_pending(state)
-            state.columns = header
-            node = state.section(row[min(row)][0].loc) if state.context != "part" else state.container
-            node.labels.extend(_header_labels(header, row))
-            state.context, state.target = "activities", None
-        elif state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
+    for i, row in enumerate(rows):
+        if _on_header_rows(state, row):
+            continue
+        if state.header is not None and state.columns is None:
+            header, fields, subs = state.header
+            state.columns = layout(header, fields, subs, rows[i:i + 8], state.lex)
+        elif state.columns is None and i == 0 and state.context != "part":
+            state.columns = columns_by_content(rows, state.lex)
+        if state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
             _table_row(state, row, first)
             first = False
         else:
@@ -363,13 +339,35 @@ def _feed_table(state: _State, blocks: list[Block]) -> None:
                     _feed(state, block)
 
 
-def _column(columns: dict, col: int, span: int) -> str | None:
-    """The field of a cell; a merged cell spanning the activity column is the activity."""
-    spanned = [columns.get(c) for c in range(col, col + span)]
-    return "activity" if "activity" in spanned else next((f for f in spanned if f), None)
+def _on_header_rows(state: _State, row: Row) -> bool:
+    """A header row, or a sub-header or column-number row right under one: its cells become
+    labels of the current part or section.  A header repeated on a new page goes on."""
+    fields = header_fields(row, state.lex)
+    if fields:
+        repeated = state.header is not None and fields == state.header[1] and state.columns is not None
+        if not repeated:
+            _flush_pending(state)
+            state.header, state.columns = (row, fields, []), None
+            if state.context != "part":
+                state.section(row[min(row)][0].loc)
+            state.context, state.target = "activities", None
+        state.container.labels.extend(Label(fields[col] or "other", cell_text(cell), cell[0].loc)
+                                      for col, cell in sorted(row.items()))
+        return True
+    if state.header is None or state.target is not None:
+        return False
+    if is_column_numbers(row):
+        kind = "column-number"
+    elif state.columns is None and not state.header[2] and is_subheader(row, state.lex):
+        kind = "column"
+        state.header[2].append(row)
+    else:
+        return False
+    state.container.labels.extend(Label(kind, cell_text(cell), cell[0].loc) for _, cell in sorted(row.items()))
+    return True
 
 
-def _full_width(row: dict[int, list[Block]], columns: dict) -> bool:
+def _full_width(row: Row, columns: dict) -> bool:
     """A single cell merged across most of the table: a heading row, not an activity."""
     if len(row) != 1:
         return False
@@ -377,33 +375,38 @@ def _full_width(row: dict[int, list[Block]], columns: dict) -> bool:
     return 2 * cell[0].span > len(columns)
 
 
-def _header_labels(header: dict, row: dict[int, list[Block]]) -> list[Label]:
-    return [Label(header[col] or "other", _cell_text(cell), cell[0].loc) for col, cell in sorted(row.items())]
+def _cells(state: _State, row: Row) -> list[tuple[Column, list[Block]]]:
+    """The row's cells with their columns; a merged cell spanning the activity column is the activity."""
+    out = []
+    for col, cell in sorted(row.items()):
+        spanned = [state.columns[c] for c in range(col, col + cell[0].span) if c in state.columns]
+        column = next((c for c in spanned if c.field == "activity"), None) or next(
+            (c for c in spanned if c.field), spanned[0] if spanned else Column(None, ""))
+        out.append((column, cell))
+    return out
 
 
-def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
-    names = {col: _column(state.columns, col, cell[0].span) for col, cell in row.items()}
-    by_field = {names[col]: cell for col, cell in row.items() if names[col]}
-    for col, cell in row.items():
-        if not names[col]:
-            state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
-                                  for b in cell)
-    if not by_field:
+def _table_row(state: _State, row: Row, first: bool) -> None:
+    cells = _cells(state, row)
+    number_cell = next((cell for column, cell in cells if column.field == "number"), None)
+    text_cell = next((cell for column, cell in cells if column.field == "activity"), None)
+    rest = [(column, cell) for column, cell in cells if cell is not number_cell and cell is not text_cell]
+    if number_cell is None and text_cell is None and not any(column.field for column, _ in rest):
+        state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
+                              for _, cell in rest for b in cell)
         return
-    number_cell = by_field.pop("number", None)
-    text_cell = by_field.pop("activity", None)
     current = _current_activity(state)
-    row_loc = next(iter(row.values()))[0].loc
+    row_loc = cells[0][1][0].loc
     if current is not None and number_cell is None and _row_continues(state, current, row_loc, text_cell, first):
-        _continue_row(state, current, text_cell, by_field)
+        _continue_row(state, current, text_cell, rest)
         return
-    marker, number, text, loc = "", None, "", (text_cell or number_cell or next(iter(by_field.values())))[0].loc
+    marker, number, text, loc = "", None, "", (text_cell or number_cell or rest[0][1])[0].loc
     if number_cell:
-        marker = _cell_text(number_cell)
+        marker = cell_text(number_cell)
         m = _NUMBER.search(marker)
         number = m.group() if m else None
     if text_cell:
-        text = _cell_text(text_cell)
+        text = cell_text(text_cell)
         m = ACT_ANY.fullmatch(text) if number_cell is None else None
         if m:  # no number column: the number opens the activity's text
             number, text = m.group("num") or m.group("num2"), m.group("text") or m.group("text2")
@@ -414,8 +417,11 @@ def _table_row(state: _State, row: dict[int, list[Block]], first: bool) -> None:
         act.cells.extend(b.loc for b in number_cell or [])
     state.section(loc).children.append(act)
     state.context, state.target = "activities", act
-    for name, cell in by_field.items():
-        _add_cell(state, act, name, cell)
+    for column, cell in rest:
+        _add_cell(state, act, column, cell)
+
+
+_NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
 
 
 def _row_continues(state: _State, current: _Activity, row_loc: Location, text_cell, first: bool) -> bool:
@@ -427,32 +433,37 @@ def _row_continues(state: _State, current: _Activity, row_loc: Location, text_ce
         return False
     if row_loc.table != last.table and not (first and (row_loc.page or 0) > (last.page or 0)):
         return False
-    if "number" in state.columns.values() or not text_cell:
+    if any(c.field == "number" for c in state.columns.values()) or not text_cell:
         return True
     return text_cell[0].text[:1].islower() or not current.text.rstrip().endswith(TERMINAL)
 
 
 def _from_cell(cls, cell: list[Block], **fields):
     """A builder holding a table cell's paragraphs (one per line) and their locations."""
-    return cls(_cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
+    return cls(cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
 
 
-def _add_cell(state: _State, act: _Activity, name: str, cell: list[Block]) -> None:
-    """A cell of a field column becomes the activity's field; a note column's cell a note."""
-    if name == "note":
+def _add_cell(state: _State, act: _Activity, column: Column, cell: list[Block]) -> None:
+    """A cell of a field column becomes the activity's field (``other`` under a header the
+    lexicon does not know); a note column's cell a note."""
+    if column.field == "note":
         state.notes.append(_from_cell(_Item, cell))
+    elif column.field or column.name:
+        act.fields.append(_from_cell(_Field, cell, name=column.field or "other", column=column.name or None))
     else:
-        act.fields.append(_from_cell(_Field, cell, name=name))
+        state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
+                              for b in cell)
 
 
-def _continue_row(state: _State, act: _Activity, text_cell, by_field) -> None:
+def _continue_row(state: _State, act: _Activity, text_cell, rest) -> None:
     """A row broken across a page: each cell continues the same column's text."""
     for block in text_cell or []:
         act.extend(block)
-    for name, cell in by_field.items():
-        existing = next((f for f in act.fields if f.name == name), None)
+    for column, cell in rest:
+        existing = next((f for f in act.fields if f.name == (column.field or "other")
+                         and f.column == (column.name or None)), None)
         if existing is None:
-            _add_cell(state, act, name, cell)
+            _add_cell(state, act, column, cell)
         else:
             for block in cell:
                 existing.extend(block)
@@ -508,8 +519,8 @@ def _items(items: list[_Item]) -> tuple[Item, ...]:
 
 
 def _activity(act: _Activity, section_id: str, ids: _Ids, lex: Lexicon) -> Activity:
-    fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued)) for f in act.fields)
-    values = {name: "\n".join(f.value for f in fields if f.field == name) for name in ACT_FIELDS}
+    fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued), f.column) for f in act.fields)
+    values = {name: _joined([f for f in fields if f.field == name]) for name in ACT_FIELDS}
     period = text_to_period(values["period"], lex) if any(f.field == "period" for f in fields) else None
     return Activity(
         id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
@@ -519,6 +530,15 @@ def _activity(act: _Activity, section_id: str, ids: _Ids, lex: Lexicon) -> Activ
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
         extent=_extent([act.source, *act.continued, *act.cells,
                         *(l for f in fields for l in (f.source, *f.continued))]))
+
+
+def _joined(fields: list[Field]) -> str:
+    """The values of one field's cells: in sub-columns, each after its sub-header
+    ("Минюст: Январь; Правительство: Февраль"), else one per line."""
+    subs = [f.column.rpartition(" / ")[2] for f in fields if f.column and " / " in f.column]
+    if len(fields) > 1 and len(subs) == len(fields):
+        return "; ".join(f"{sub}: {f.value}" for sub, f in zip(subs, fields))
+    return "\n".join(f.value for f in fields)
 
 
 def _extent(locs) -> tuple[Location, ...]:

@@ -22,6 +22,7 @@ import regex
 from .langid import Undecided, decide, evidence
 from .lexicon import Lexicon, boilerplate_patterns, load_lexicons
 from .model import Block, Split, VersionBlocks
+from .tables import header_fields, rows_of
 
 MIN_ANCHORS = 3
 SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
@@ -45,16 +46,34 @@ def is_boilerplate(block: Block) -> bool:
     return any(p.search(block.text) for p in boilerplate_patterns())
 
 
-def is_anchor(block: Block, lex: Lexicon) -> bool:
-    """A heading or field label of ``lex``, or a table cell naming one of its columns."""
-    return bool(lex.match_heading(block.text) or lex.match_label(block.text)
-                or (block.loc.table is not None and lex.match_column(block.text)))
+def is_anchor(block: Block, lex: Lexicon, header_langs: frozenset = frozenset()) -> bool:
+    """A heading or field label of ``lex``, or a cell of a table header row of ``lex``
+    (``header_langs``: the lexicons whose header row holds the block)."""
+    if block.loc.table is not None and lex.code in header_langs:
+        return True
+    return bool(lex.match_heading(block.text) or lex.match_label(block.text))
 
 
-def anchor_language(block: Block, lexicons: dict[str, Lexicon]) -> str | None:
+def anchor_language(block: Block, lexicons: dict[str, Lexicon], header_langs: frozenset = frozenset()) -> str | None:
     """The one lexicon of which the block is an anchor, if exactly one."""
-    hits = [code for code, lex in lexicons.items() if is_anchor(block, lex)]
+    hits = [code for code, lex in lexicons.items() if is_anchor(block, lex, header_langs)]
     return hits[0] if len(hits) == 1 else None
+
+
+def header_languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[frozenset]:
+    """For each block, the lexicons of which it is in a table header row
+    (:func:`pipeline.tables.header_fields`); empty for other blocks."""
+    rows: dict[tuple, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if block.loc.table is not None:
+            rows.setdefault((block.loc.file, block.loc.table, block.loc.page, block.loc.row), []).append(i)
+    out = [frozenset()] * len(blocks)
+    for indices in rows.values():
+        row = rows_of([blocks[i] for i in indices])[0]
+        langs = frozenset(code for code, lex in lexicons.items() if header_fields(row, lex))
+        for i in indices:
+            out[i] = langs
+    return out
 
 
 def _settled(found: list, blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
@@ -78,8 +97,9 @@ def _settled(found: list, blocks: tuple[Block, ...], lexicons: dict[str, Lexicon
     return out
 
 
-def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
-    langs = _settled([anchor_language(b, lexicons) or evidence(b.text, lexicons) for b in blocks], blocks, lexicons)
+def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon], headers: list[frozenset]) -> list[str | None]:
+    langs = _settled([anchor_language(b, lexicons, h) or evidence(b.text, lexicons) for b, h in zip(blocks, headers)],
+                     blocks, lexicons)
     for i in range(len(langs)):  # wordless blocks take the previous language
         if langs[i] is None and i:
             langs[i] = langs[i - 1]
@@ -87,16 +107,16 @@ def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[
     langs = [l or first for l in langs]
     for i in range(1, len(langs) - 1):
         if (langs[i - 1] == langs[i + 1] != langs[i] and letters(blocks[i].text) < SHORT
-                and not anchor_language(blocks[i], lexicons)):
+                and not anchor_language(blocks[i], lexicons, headers[i])):
             langs[i] = langs[i - 1]
     return langs
 
 
-def _anchors(blocks, langs, lexicons) -> list[tuple[int, str]]:
+def _anchors(blocks, langs, lexicons, headers) -> list[tuple[int, str]]:
     out = []
     for i, (block, lang) in enumerate(zip(blocks, langs)):
         lex = lexicons.get(lang)
-        if lex and is_anchor(block, lex):
+        if lex and is_anchor(block, lex, headers[i]):
             out.append((i, lang))
     return out
 
@@ -210,9 +230,10 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     lexicons = lexicons if lexicons is not None else load_lexicons()
     furniture = tuple(b for b in blocks if b.furniture)
     flow = tuple(b for b in blocks if not b.furniture)
-    langs = _languages(flow, lexicons)
+    headers = header_languages(flow, lexicons)
+    langs = _languages(flow, lexicons, headers)
     flow = tuple(b if b.lang == l else _with_lang(b, l) for b, l in zip(flow, langs))
-    runs = anchor_runs(_anchors(flow, langs, lexicons))
+    runs = anchor_runs(_anchors(flow, langs, lexicons, headers))
     if not runs:
         split = _fallback(flow, langs)
         return Split(split.versions, split.front, split.back, split.between, furniture)

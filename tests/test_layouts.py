@@ -168,9 +168,11 @@ def test_russian_only_table_with_flat_numbering_and_extra_columns(tmp_path):
     assert [g.name for g in acts[2].agencies] == ["Министерство внутренних дел (МВД)", "Генеральная прокуратура"]
     # the continued row's note cell is a note, not a field of the activity
     assert [n.text for n in plan.version("ru").notes] == ["По согласованию", "с Министерством финансов"]
-    assert {f.field for a in acts for f in a.fields} == {"period", "agencies", "financing"}
-    assert [(u.text, u.reason, u.source.cell) for u in plan.unparsed] == [
-        ("120", "table column without a known header", 6)]
+    assert {f.field for a in acts for f in a.fields} == {"period", "agencies", "financing", "other"}
+    # a column the lexicon does not know stays with its row, named by its header
+    assert [(f.field, f.column, f.value, f.source.cell) for f in acts[0].fields if f.field == "other"] == [
+        ("other", "Связь с ЦУР", "ЦУР 16.2", 6)]
+    assert plan.unparsed == ()
     assert [l.field for l in plan.version("ru").parts[0].labels] == [
         "number", "activity", "period", "agencies", "financing", "other", "note"]
     assert plan.coverage.source_chars == plan.coverage.accounted_chars

@@ -76,11 +76,11 @@ def activity_to_xml(act: dict) -> etree._Element:
     for indicator in act["indicators"]:
         _el(el, "indicator", indicator)
     for agency in act["agencies"]:
-        _el(el, "agency", agency["name"], ref=agency["id"])
+        _el(el, "agency", agency["name"], ref=agency["id"], expanded=agency.get("expanded"))
     if act["period"]:
         _el(el, "period", act["period"]["raw"], **{k: v for k, v in act["period"].items() if k != "raw"})
     for f in act["fields"]:
-        field = _el(el, "field", name=f["field"], label=f["label"])
+        field = _el(el, "field", name=f["field"], label=f["label"], column=f.get("column"))
         _el(field, "value", f["value"])
         location_to_xml(field, f["source"])
         for loc in f.get("continued", []):

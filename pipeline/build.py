@@ -14,7 +14,7 @@ from .check import plan_to_findings
 from .extract import Limits, file_to_blocks
 from .lexicon import lexicon_for
 from .model import NO_STRUCTURE_REASON, Block, Coverage, Loose, Plan, count_chars, printed_strings
-from .parse import blocks_to_version
+from .parse import blocks_to_version, split_to_context
 from .split import blocks_to_split
 
 
@@ -43,8 +43,9 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
     if debug:
         debug("split", split)
     versions, unparsed = [], list(_loose(split.between, "between language versions"))
+    context = split_to_context(split)
     for vb in split.versions:
-        version, rest = blocks_to_version(vb, lexicon_for(vb.lang))
+        version, rest = blocks_to_version(vb, lexicon_for(vb.lang), context)
         if not version.parts:
             unparsed.extend(_loose(vb.title + vb.body, NO_STRUCTURE_REASON))
             continue

@@ -241,7 +241,7 @@ def undeclared_section(plan: Plan, code: str, severity: str) -> Iterator[Finding
 
 def _form(node) -> str:
     """A heading without its number and title: the words and marks that frame them."""
-    heading = node.heading or ""
+    heading = (node.heading or "").rstrip(" :")  # "2. <addressee>:" frames its title with a colon
     if node.title and heading.endswith(node.title):
         heading = heading[: len(heading) - len(node.title)]
     heading = heading.replace(node.number or "\0", " ", 1)

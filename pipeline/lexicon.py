@@ -2,7 +2,9 @@
 
 Each file gives the language's heading patterns (``[headings]``), field labels and their
 variants (``[labels]``), table column headers (``[columns]``), period words
-(``[periods]``) and language-identification hints (``[langid]``);
+(``[periods]``), words of responsible bodies (``[bodies]``: the head nouns that make a
+phrase a body — ministry, akimat, committee — and the conjunction that joins two) and
+language-identification hints (``[langid]``);
 ``common.toml`` adds patterns shared by all languages.  Adding a language means adding a
 file — no code changes.
 
@@ -63,6 +65,9 @@ class Lexicon:
     label_fields: dict
     columns: "Columns"
     periods: "PeriodWords"
+    conjunctions: tuple[str, ...] = ()  # [bodies]: "and" opening a list piece ("и рабочие группы")
+    body_heads: regex.Pattern = regex.compile("(?!)")  # [bodies]: words that make a phrase a body
+    body_head_position: str = "first"  # [bodies] head: where a body's head word stands ("last" in Turkic)
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -72,6 +77,29 @@ class Lexicon:
                 if m:
                     return HeadingMatch(kind, m.group("num"), m.group("title").strip())
         return None
+
+    def match_addressee(self, text: str) -> tuple[str, str] | None:
+        """(number, body) of a numbered addressee heading — "2. Қазақстан Республикасының Ауыл
+        шаруашылығы министрлігі:", "3. Министерству юстиции:" — whose measures follow as
+        "2.1.", "2.2." …; None for other text.  The body must hold one of the language's
+        body words (``[bodies] heads``)."""
+        m = _ADDRESSEE.fullmatch(text.strip())
+        if not m or len(m.group("name").split()) > MAX_ADDRESSEE_WORDS or not self.body_heads.search(m.group("name")):
+            return None
+        return m.group("num"), m.group("name")
+
+    def leading_body(self, text: str) -> str | None:
+        """The body a sentence opens with, where the language puts the head word of a body
+        last (``[bodies] head = "last"``: Kazakh "Қазақстан Республикасының Сыртқы істер
+        министрлігі Ауыл шаруашылығы … бірлесіп …" → "Қазақстан Республикасының Сыртқы
+        істер министрлігі"); None where it does not open with one."""
+        if self.body_head_position != "last":
+            return None
+        m = self.body_heads.search(text)
+        if not m or len(text[:m.start()].split()) > MAX_ADDRESSEE_WORDS:
+            return None
+        end = regex.compile(r"\p{L}*").match(text, m.end()).end()
+        return text[:end]
 
     def match_label(self, text: str) -> LabelMatch | None:
         """Field label at the start of ``text`` (``Edaralary:``, ``Задача 2:``), or None."""
@@ -116,6 +144,8 @@ class Columns:
 
 
 MAX_HEADER_WORDS = 14
+MAX_ADDRESSEE_WORDS = 12
+_ADDRESSEE = regex.compile(r"(?P<num>\d{1,3})[.)]\s+(?P<name>[^:;.]{3,200}?)\s*:")
 SHORT_STEM = 3  # letters: a stem this short must be the whole header cell
 
 
@@ -214,6 +244,7 @@ def _build(data: dict, common: dict) -> Lexicon:
     label_re, label_fields = _compile_labels(data.get("labels", {}))
     columns = _compile_columns(data.get("columns", {}))
     periods = compile_periods(data.get("periods", {}))
+    bodies = data.get("bodies", {})
     return Lexicon(
         code=data["code"], name=data.get("name", data["code"]), iso639_2=data.get("iso639_2", data["code"]),
         script=langid.get("script", "Latn"),
@@ -226,7 +257,11 @@ def _build(data: dict, common: dict) -> Lexicon:
         langdetect_native=bool(langid.get("langdetect_native", True)),
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
-        label_re=label_re, label_fields=label_fields, columns=columns, periods=periods)
+        label_re=label_re, label_fields=label_fields, columns=columns, periods=periods,
+        conjunctions=tuple(w.casefold() for w in bodies.get("conjunctions", [])),
+        body_head_position=bodies.get("head", "first"),
+        body_heads=regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(bodies.get('heads', [])) or NEVER})",
+                                 regex.IGNORECASE | regex.V1))
 
 
 @functools.cache

@@ -125,6 +125,17 @@ class Split(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class Context(_Record):
+    """What the whole document tells the parse of each version: the abbreviations its own
+    legend spells out (``МФ`` → "Министерство финансов …") and the year its title names
+    ("План … на 2020 год"), which periods printed without a year ("Январь", "II тоқсан")
+    fall in."""
+
+    legend: tuple[tuple[str, str], ...] = ()
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Source(_Record):
     """An input file: ``chars`` non-whitespace characters were extracted from it, of which
     ``garbled_chars`` are glyphs without a Unicode meaning (a font without a Unicode map)."""

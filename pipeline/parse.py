@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
+from .bodies import legend_of, split_bodies, split_list
 from .lexicon import HeadingMatch, Lexicon, load_gazetteer
-from .model import (LISTS, Activity, Agency, Block, Field, Item, Label, Location, Loose, Part, Section,
-                    Version, VersionBlocks)
-from .periods import text_to_period
+from .model import (LISTS, Activity, Agency, Block, Context, Field, Item, Label, Location, Loose, Part, Section,
+                    Split, Version, VersionBlocks)
+from .periods import text_to_period, title_year
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
 
 TERMINAL = tuple(".!?;:…»\"”)")
@@ -27,11 +28,10 @@ ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<t
 ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
                         r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
 STYLED_HEADING = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<title>\S.*)", regex.S)
+BULLET = regex.compile(r"[-•–·▪]\s+\S")
 LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
 ACT_FIELDS = ("indicators", "agencies", "period")
-SEPARATORS = regex.compile(r"[,;]")
 GAZETTEER = load_gazetteer()
-OPEN, CLOSE = "([{«“\"„", ")]}»”\"“"
 
 
 # --- mutable builders, private to this stage -----------------------------------------------
@@ -80,6 +80,7 @@ class _Node:
     title: str | None
     source: Location | None
     declared: bool = True
+    addressee: str | None = None  # the body a group of measures is addressed to: their responsible body
     lists: dict = field(default_factory=lambda: {name: [] for name in LISTS})
     labels: list = field(default_factory=list)
     children: list = field(default_factory=list)  # sections of a part, activities of a section
@@ -219,6 +220,18 @@ def _current_activity(state: _State) -> _Activity | None:
     return acts[-1] if acts else None
 
 
+def _on_addressee(state: _State, block: Block) -> bool:
+    """A numbered addressee ("2. Қазақстан Республикасының Ауыл шаруашылығы министрлігі:")
+    opens a section of the measures addressed to it, which it is responsible for."""
+    m = state.lex.match_addressee(block.text) if len(block.text) <= MAX_HEADING else None
+    if not m:
+        return False
+    _flush_pending(state)
+    state.part.children.append(_Node(m[0], block.text, m[1], block.loc, addressee=m[1]))
+    state.context, state.target = "section", None
+    return True
+
+
 def _on_activity(state: _State, block: Block) -> bool:
     m = ACT_DEEP.fullmatch(block.text)
     if not m and state.context in ("activities", "part", "section"):  # right under a heading too
@@ -229,6 +242,10 @@ def _on_activity(state: _State, block: Block) -> bool:
     text = m.group("text") or m.group("text2")
     marker = block.text[: len(block.text) - len(text)].rstrip()
     section = state.section(block.loc)
+    if section.addressee and "." not in num:
+        # "6. <body> <measure>" beside addressed groups: a group of one, addressed to the body it opens with
+        section = _Node(None, None, None, block.loc, declared=False, addressee=state.lex.leading_body(text))
+        state.part.children.append(section)
     act = _Activity(text, block.loc, number=num, marker=marker)
     section.children.append(act)
     state.context, state.target = "activities", act
@@ -245,7 +262,16 @@ def _continues(state: _State, block: Block) -> bool:
     lower = block.text[:1].islower()
     if state.context == "preamble" or (isinstance(target, _Field) and target.name == "period"):
         return lower
-    return lower or not target.text.rstrip().endswith(TERMINAL)
+    return lower or not target.text.rstrip().endswith(TERMINAL) or _bullet_goes_on(target, block)
+
+
+def _bullet_goes_on(target: _Text, block: Block) -> bool:
+    """A bullet ("- органдардың …") after text that announced a list (ending in ":") or after
+    another bullet: the list goes on inside the same item."""
+    if not BULLET.match(block.text):
+        return False
+    last_line = target.text.rsplit("\n", 1)[-1]
+    return target.text.rstrip().endswith(":") or bool(BULLET.match(last_line))
 
 
 def _on_list_item(state: _State, block: Block) -> bool:
@@ -272,7 +298,7 @@ def _new_item(state: _State, block: Block, text: str, marker: str = "") -> None:
 def _on_other(state: _State, block: Block) -> None:
     target = state.target
     if _continues(state, block):
-        target.extend(block)
+        target.extend(block, sep="\n" if BULLET.match(block.text) else " ")
     elif isinstance(target, _Field) and target.name == "indicators":
         target.extend(block, sep="\n")
     elif state.context in LISTS + ("preamble",):
@@ -285,7 +311,8 @@ def _on_other(state: _State, block: Block) -> None:
 
 
 def _feed(state: _State, block: Block) -> None:
-    if _on_heading(state, block) or _on_label(state, block) or _on_activity(state, block):
+    if (_on_heading(state, block) or _on_label(state, block) or _on_addressee(state, block)
+            or _on_activity(state, block)):
         return
     if _starts_lower(block) and state.target is not None:
         state.target.extend(block)
@@ -471,32 +498,6 @@ def _continue_row(state: _State, act: _Activity, text_cell, rest) -> None:
 
 # --- freezing builders into the model ------------------------------------------------------
 
-def split_list(text: str, separators: regex.Pattern = SEPARATORS, protected: regex.Pattern | None = None) -> list[str]:
-    """Split at top-level separators, never inside brackets or quotes, nor inside a
-    ``protected`` phrase (an agency name printed with a comma).
-
-    >>> split_list("A (b, c), D; E.")
-    ['A (b, c)', 'D', 'E']
-    >>> split_list("Institute of State, Law and Democracy, Working Group",
-    ...            protected=regex.compile("Institute of State, Law and Democracy"))
-    ['Institute of State, Law and Democracy', 'Working Group']
-    """
-    shielded = set()
-    for m in (protected.finditer(text) if protected else ()):
-        shielded.update(range(m.start(), m.end()))
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in OPEN and not (ch in CLOSE and depth):
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-        elif depth == 0 and i not in shielded and (separators.match(ch) or ch == "\n"):
-            out.append(text[start:i])
-            start = i + 1
-    out.append(text[start:])
-    return [p.strip().rstrip(".;").strip() for p in out if p.strip().rstrip(".;").strip()]
-
-
 class _Ids:
     """Deterministic ids: from printed numbers, ``nn`` when there is none, repeats suffixed."""
 
@@ -518,15 +519,33 @@ def _items(items: list[_Item]) -> tuple[Item, ...]:
                       continued=tuple(i.continued)) for i in items)
 
 
-def _activity(act: _Activity, section_id: str, ids: _Ids, lex: Lexicon) -> Activity:
+def _agency(name: str, legend: dict[str, str]) -> Agency:
+    """A body as printed, its gazetteer id, and its full name where the document's legend
+    spells out the abbreviation it is."""
+    expanded = legend.get(name)
+    return Agency(name, GAZETTEER.lookup(name) or (GAZETTEER.lookup(expanded) if expanded else None), expanded)
+
+
+@dataclass(frozen=True)
+class _Freeze:
+    """What freezing the builders needs: the lexicon, the id maker, the document's context."""
+
+    lex: Lexicon
+    ids: _Ids
+    legend: dict
+    year: int | None
+
+
+def _activity(act: _Activity, section_id: str, fz: _Freeze, addressee: str | None = None) -> Activity:
+    lex = fz.lex
     fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued), f.column) for f in act.fields)
     values = {name: _joined([f for f in fields if f.field == name]) for name in ACT_FIELDS}
-    period = text_to_period(values["period"], lex) if any(f.field == "period" for f in fields) else None
+    period = text_to_period(values["period"], lex, fz.year) if any(f.field == "period" for f in fields) else None
     return Activity(
-        id=ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
+        id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
-        agencies=tuple(Agency(name, GAZETTEER.lookup(name))
-                       for name in split_list(values["agencies"], protected=GAZETTEER.protected)),
+        agencies=tuple(_agency(name, fz.legend) for name in split_bodies(
+            values["agencies"], lex.conjunctions, GAZETTEER.protected) or ([addressee] if addressee else [])),
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
         extent=_extent([act.source, *act.continued, *act.cells,
                         *(l for f in fields for l in (f.source, *f.continued))]))
@@ -552,29 +571,31 @@ def _extent(locs) -> tuple[Location, ...]:
                  for (file, page), bb in boxes.items())
 
 
-def _section(node: _Node, part_id: str, lex: Lexicon, ids: _Ids) -> Section:
-    lang = lex.code
-    base = f"{lang}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
-    sid = ids(base)
+def _section(node: _Node, part_id: str, fz: _Freeze) -> Section:
+    base = f"{fz.lex.code}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
+    sid = fz.ids(base)
     return Section(
         id=sid, number=node.number, declared=node.declared, heading=node.heading, title=node.title,
         needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
         objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
-        activities=tuple(_activity(a, sid, ids, lex) for a in node.children), source=node.source)
+        activities=tuple(_activity(a, sid, fz, node.addressee) for a in node.children), source=node.source)
 
 
-def _part(node: _Node, lex: Lexicon, ids: _Ids) -> Part:
-    lang = lex.code
-    pid = ids(f"{lang}-part-{_slug(node.number)}")
+def _part(node: _Node, fz: _Freeze) -> Part:
+    pid = fz.ids(f"{fz.lex.code}-part-{_slug(node.number)}")
     return Part(
         id=pid, number=node.number, heading=node.heading, title=node.title,
         needs=_items(node.lists["needs"]), aims=_items(node.lists["aims"]),
         objectives=_items(node.lists["objectives"]), labels=tuple(node.labels),
-        sections=tuple(_section(s, pid, lex, ids) for s in node.children), source=node.source)
+        sections=tuple(_section(s, pid, fz) for s in node.children), source=node.source)
 
 
-def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tuple[Loose, ...]]:
-    """Parse one language version; returns it with the text that could not be placed."""
+def blocks_to_version(blocks: VersionBlocks, lex: Lexicon,
+                      context: Context = Context()) -> tuple[Version, tuple[Loose, ...]]:
+    """Parse one language version; returns it with the text that could not be placed.
+
+    ``context`` brings what the rest of the document says (:func:`split_to_context`).
+    """
     state = _State(lex)
     for group in _groups(blocks.body):
         if group[0].loc.table is None:
@@ -582,10 +603,29 @@ def blocks_to_version(blocks: VersionBlocks, lex: Lexicon) -> tuple[Version, tup
         else:
             _feed_table(state, group)
     _flush_pending(state)
-    ids = _Ids()
     title = " ".join(b.text for b in blocks.title) or None
+    fz = _Freeze(lex, _Ids(), dict(context.legend), (title_year(title) if title else None) or context.year)
     version = Version(
         lang=blocks.lang, title=title, title_source=blocks.title[0].loc if blocks.title else None,
         preamble=_items(state.preamble), notes=_items(state.notes),
-        parts=tuple(_part(p, lex, ids) for p in state.parts))
+        parts=tuple(_part(p, fz) for p in state.parts))
     return version, tuple(state.unparsed)
+
+
+def split_to_context(split: Split) -> Context:
+    """What the whole document tells each version's parse: the abbreviations spelled out in
+    any stretch of running text (a legend at the end, a note), and the year named by the
+    last front-matter paragraph that names exactly one (the plan's title, after the decree
+    that approves it)."""
+    blocks = split.front + tuple(b for v in split.versions for b in v.title + v.body) + split.between + split.back
+    legend: dict[str, str] = {}
+    run: list[str] = []
+    for block in blocks + (None,):
+        if block is not None and block.loc.table is None:
+            run.append(block.text)
+            continue
+        for abbr, full in legend_of([" ".join(run)]).items():
+            legend.setdefault(abbr, full)
+        run = []
+    year = next((y for y in map(title_year, (b.text for b in reversed(split.front))) if y), None)
+    return Context(legend=tuple(legend.items()), year=year)

@@ -28,6 +28,7 @@ DASH = r"[-–—‒]"
 _RANGE = regex.compile(rf"(?<!\d)(?P<a>{YEAR})\s*(?:{DASH}|\bto\b|\bdo\b|\bпо\b|\bдо\b)\s*(?P<b>{YEAR})(?!\d)",
                        regex.IGNORECASE)
 _YEAR = regex.compile(rf"(?<!\d)(?P<a>{YEAR})(?!\d)")
+_DATE = regex.compile(rf"(?<!\d)\d{{1,2}}[./](?P<month>\d{{1,2}})[./]{YEAR}(?!\d)")  # 10.07.2023
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _NO_WORDS = compile_periods({})
 
@@ -74,11 +75,30 @@ def _months(text: str, words: PeriodWords) -> list[int]:
     if halves and max(halves) <= 2:
         return [6 * min(halves) - 5, 6 * max(halves)]
     found = [number for number, pattern in enumerate(_month_patterns(words), start=1) if pattern.search(text)]
+    found += [int(m.group("month")) for m in _DATE.finditer(text) if 1 <= int(m.group("month")) <= 12]
     return [min(found), max(found)] if found else []
 
 
-def text_to_period(raw: str, lex: Lexicon | None = None) -> Period:
-    """Normalise a printed period with the words of ``lex`` (its language's lexicon).
+_FULL_DATE = regex.compile(rf"(?<!\d)\d{{1,2}}(?:[./]\d{{1,2}}[./]|\s+\p{{L}}+\s+){YEAR}(?!\d)", regex.V1)
+
+
+def title_year(text: str) -> int | None:
+    """The one year a plan's title names, dates left aside ("План … на 2020 год. Постановление
+    от 30 декабря 2019 года" → 2020); None where it names none or several.
+
+    >>> title_year("О Плане законопроектных работ на 2020 год Постановление от 30 декабря 2019 года")
+    2020
+    >>> title_year("Action Plan 2021-2025") is None
+    True
+    """
+    years = set(_YEAR.findall(_FULL_DATE.sub(" ", text)))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def text_to_period(raw: str, lex: Lexicon | None = None, year: int | None = None) -> Period:
+    """Normalise a printed period with the words of ``lex`` (its language's lexicon); months,
+    quarters or half-years printed without a year fall in ``year`` (the plan's year, where
+    its title names one).
 
     >>> ru = lexicon_for("ru")
     >>> text_to_period("не позднее 4 квартала 2023 года", ru)
@@ -91,10 +111,14 @@ def text_to_period(raw: str, lex: Lexicon | None = None) -> Period:
     text = raw.strip()
     words = lex.periods if lex else _NO_WORDS
     years = [int(y) for y in _YEAR.findall(text)]
+    months = _months(text, words)
+    if not years and months and year is not None:
+        years = [year]
+    elif not years:
+        months = []
     m = _RANGE.search(text)
     start, end = (int(m.group("a")), int(m.group("b"))) if m else (
         (min(years), max(years)) if years else (None, None))
-    months = _months(text, words) if years else []
     by = words.by.search(text)  # a preposition (до, by) or a postposition (çenli, чейин)
     if words.recurring.search(text):
         kind = "recurring"

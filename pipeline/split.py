@@ -47,11 +47,12 @@ def is_boilerplate(block: Block) -> bool:
 
 
 def is_anchor(block: Block, lex: Lexicon, header_langs: frozenset = frozenset()) -> bool:
-    """A heading or field label of ``lex``, or a cell of a table header row of ``lex``
-    (``header_langs``: the lexicons whose header row holds the block)."""
+    """A heading, field label or numbered addressee ("2. <ministry>:") of ``lex``, or a cell
+    of a table header row of ``lex`` (``header_langs``: the lexicons whose header row holds
+    the block)."""
     if block.loc.table is not None and lex.code in header_langs:
         return True
-    return bool(lex.match_heading(block.text) or lex.match_label(block.text))
+    return bool(lex.match_heading(block.text) or lex.match_label(block.text) or lex.match_addressee(block.text))
 
 
 def anchor_language(block: Block, lexicons: dict[str, Lexicon], header_langs: frozenset = frozenset()) -> str | None:

@@ -2,17 +2,26 @@
 
 Each input (a file, or a folder of one plan's files) is processed by :func:`process_input`
 in a worker of a process pool sized to the machine; results come back in input order as
-plain records (what ``_batch.json`` lists, plus the finding lines to print).  A plan
-folder carries a stamp (``.polyplan.json``: polyplan's version, the inputs' sha256, the
-formats); an input whose stamp matches is skipped unless ``force``.
+plain records (what ``_batch.json`` lists, plus the finding lines to print).  Every input
+gets an output folder of its own (:func:`output_names`).  A plan folder carries a stamp
+(``.polyplan.json``: polyplan's version, the digest of its lexicons and gazetteer, the
+inputs' sha256, the engine, the formats written and the files there); an input whose stamp
+matches, with every file still there, is skipped unless ``force``.
+
+Workers die with the process that started them (:func:`worker_init`), killed or not.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
+import hashlib
 import json
 import os
 import signal
+import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,14 +30,13 @@ from typing import Iterator
 import regex
 
 from . import __version__
-from .build import paths_to_plan
 from .check import SEVERITIES
-from .export import plan_to_files
-from .extract import ExtractError, Limits, sha256_of
-from .model import Plan
+from .sniff import ExtractError
 
 STAMP = ".polyplan.json"
+LEXICON = Path(__file__).resolve().parent / "lexicon"
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+INSIDE_OUT = "the output folder (--out) or inside it: skipped"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,14 @@ class Options:
     force: bool = False
     pdf_engine: str = "auto"
     page_workers: int = 1
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (exit 2); the message is one line."""
+
+
+class SchedulerError(UsageError):
+    """The Dask scheduler cannot be used (extra not installed, address malformed, or unreachable)."""
 
 
 def safe_name(raw: str) -> str:
@@ -61,12 +77,45 @@ def safe_name(raw: str) -> str:
     return name
 
 
-def plan_inputs(path: Path) -> tuple[str, list[Path]]:
-    """(output name, files) for one input: a file is one plan; a folder is one plan of its files."""
+def output_names(inputs: list[str], name: str | None = None) -> list[str]:
+    """The output folder name of each input: its file or folder name (:func:`safe_name`), with
+    as many parent folders put before it as make it differ from every other input's.
+
+    >>> output_names(["ed1/plan.pdf", "ed2/plan.pdf", "notes.txt"])
+    ['ed1-plan-pdf', 'ed2-plan-pdf', 'notes-txt']
+
+    Raises :class:`UsageError` when two inputs are one file or folder, or their names cannot
+    be told apart, before anything is written.
+    """
+    if name:
+        return [safe_name(name)] * len(inputs)
+    paths = [Path(os.path.abspath(raw)) for raw in inputs]
+    first: dict[Path, str] = {}
+    for raw, path in zip(inputs, paths):
+        key = path.resolve()
+        if key in first:
+            raise UsageError(f"{first[key]} and {raw} are the same input: give it once")
+        first[key] = raw
+    depth = [1] * len(paths)
+    while True:
+        names = [safe_name("-".join(p.parts[-d:])) for p, d in zip(paths, depth)]
+        clashes = [i for i, n in enumerate(names) if names.count(n) > 1]
+        if not clashes:
+            return names
+        grown = [i for i in clashes if depth[i] < len(paths[i].parts)]
+        if not grown:
+            a, b = (inputs[i] for i in clashes[:2])
+            raise UsageError(f"{a} and {b} would both be written to {names[clashes[0]]}/: give one input at a time "
+                             "with --name")
+        for i in grown:
+            depth[i] += 1
+
+
+def plan_inputs(path: Path) -> list[Path]:
+    """The files of one input: a file is one plan; a folder is one plan of its (visible) files."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        return safe_name(path.resolve().name), files
-    return safe_name(path.name), [path]
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [path]
 
 
 class Timeout(ExtractError):
@@ -99,12 +148,36 @@ def _debug_collector(files: dict[str, str]):
     return collect
 
 
+@functools.cache
+def lexicon_digest() -> str:
+    """sha256 over the names and contents of the lexicon and gazetteer files
+    (``pipeline/lexicon/``): editing them changes what a plan's output would be."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in LEXICON.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(LEXICON).as_posix()}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
 def _stamp(files: list[Path], options: Options) -> dict:
-    return {"polyplan": __version__, "inputs": {str(f): sha256_of(f) for f in files},
-            "formats": list(options.formats), "debug": options.debug, "pdf_engine": options.pdf_engine}
+    """What a plan's output depends on besides the formats asked for."""
+    from .extract import sha256_of
+    return {"polyplan": __version__, "lexicon": lexicon_digest(), "inputs": {str(f): sha256_of(f) for f in files},
+            "pdf_engine": options.pdf_engine}
 
 
-def summary(plan: Plan) -> dict:
+def _asked(options: Options) -> list[str]:
+    return [*options.formats, *(["debug"] if options.debug else [])]
+
+
+def _up_to_date(folder: Path, previous: dict | None, stamp: dict, options: Options) -> bool:
+    """The stamp matches, every format asked for was written with it, and every file is there."""
+    return bool(previous) and not options.force and previous.get("stamp") == stamp \
+        and set(_asked(options)) <= set(previous.get("formats", ())) \
+        and all((folder / name).is_file() for name in previous.get("outputs", ()))
+
+
+def summary(plan) -> dict:
     """What ``_batch.json`` records of a plan."""
     return {"name": plan.name,
             "activities": {v.lang: sum(1 for _ in v.activities()) for v in plan.versions},
@@ -118,44 +191,82 @@ def finding_line(finding) -> str:
     return f"  {finding.severity} {finding.code} [{finding.lang}] {finding.message}" + (f" — {refs}" if refs else "")
 
 
-def process_input(raw: str, options: Options) -> dict:
-    """Process one input; a record {input, status, reason, ... , lines}, never an exception."""
+def process_input(raw: str, options: Options, name: str | None = None) -> dict:
+    """Process one input into ``options.out``/``name``; a record {input, status, reason, ... ,
+    lines}, never an exception."""
     try:
-        return _process(raw, options)
+        return _process(raw, options, name or output_names([raw], options.name)[0])
     except Exception as exc:  # one bad file never stops a batch
         reason = str(exc) if isinstance(exc, ExtractError) else (
             f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         return {"input": raw, "name": None, "status": "failed", "reason": reason}
 
 
-def _process(raw: str, options: Options) -> dict:
-    path = Path(raw)
-    name, files = plan_inputs(path)
-    name = safe_name(options.name) if options.name else name
+def _readable(path: Path) -> list[Path]:
+    """The input's files, each checked to be a readable regular file; :class:`ExtractError` else."""
     if not path.exists():
         raise ExtractError("no such file or folder")
+    if not path.is_dir() and not path.is_file():
+        raise ExtractError("not a regular file or folder (a pipe, socket or device)")
+    try:
+        files = plan_inputs(path)
+        for file in files:
+            with open(file, "rb"):
+                pass
+    except OSError as exc:
+        where = "" if exc.filename in (None, str(path)) else f" {Path(exc.filename).name}"
+        raise ExtractError(f"cannot read{where}: {(exc.strerror or str(exc)).lower()}") from None
     if not files:
         raise ExtractError("folder holds no files")
+    return files
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
+def _process(raw: str, options: Options, name: str) -> dict:
+    path = Path(raw)
+    if path.exists() and _inside(path, Path(options.out)):
+        return {"input": raw, "name": None, "status": "skipped", "reason": INSIDE_OUT, "lines": []}
+    files = _readable(path)
     folder = Path(options.out) / name
     with deadline(options.timeout):
         stamp = _stamp(files, options)
         previous = _read_stamp(folder)
-        if not options.force and previous and previous.get("stamp") == stamp:
+        if _up_to_date(folder, previous, stamp, options):
             return {"input": raw, "status": "unchanged", "reason": "same inputs and polyplan version (--force redoes it)",
                     **previous["summary"], "outputs": _outputs(folder), "lines": []}
+        from .build import paths_to_plan  # imported where used: a run of unchanged inputs needs neither
+        from .extract import Limits
         extra: dict[str, str] = {}
         limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20),
                         pdf_engine=options.pdf_engine, page_workers=options.page_workers)
         plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits)
         record = summary(plan)
-        extra[STAMP] = json.dumps({"stamp": stamp, "summary": record}, ensure_ascii=False, indent=1)
-        plan_to_files(plan, folder, options.formats, extra)
+        _write(plan, folder, options, extra, {"stamp": stamp, "summary": record}, previous)
     return {"input": raw, "status": "ok", "reason": None, **record, "outputs": _outputs(folder),
             "lines": [finding_line(f) for f in plan.findings]}
 
 
+def _write(plan, folder: Path, options: Options, extra: dict, stamp: dict, previous: dict | None) -> None:
+    """The plan's formats into ``folder`` (others there stay), then the stamp saying which formats
+    are current: those asked for, and those kept when they were written from the same stamp.
+    Killed between the two, the folder has no new stamp and the next run redoes it."""
+    from .export import plan_to_files, write_atomic
+    kept = previous.get("formats", []) if previous and previous.get("stamp") == stamp["stamp"] else []
+    try:
+        plan_to_files(plan, folder, options.formats, extra)
+        stamp = {**stamp, "formats": sorted({*kept, *_asked(options)}), "outputs": _outputs(folder)}
+        write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
+    except OSError as exc:
+        raise ExtractError(f"cannot write {folder}: {(exc.strerror or str(exc)).lower()}") from None
+
+
 def _outputs(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != STAMP)
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and not p.name.startswith("."))
 
 
 def _read_stamp(folder: Path) -> dict | None:
@@ -169,21 +280,92 @@ def workers_for(count: int, requested: int | None) -> int:
     return max(1, min(requested or os.cpu_count() or 1, count))
 
 
-class SchedulerError(Exception):
-    """The Dask scheduler cannot be used (extra not installed, or unreachable)."""
+# --- workers that die with their parent ------------------------------------------------------
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _on_dask(inputs: list[str], options: Options, scheduler: str) -> Iterator[dict]:
+def worker_init(parent: int) -> None:
+    """Pool initializer: the worker is killed when ``parent`` dies, however it dies (Linux's
+    parent-death signal; elsewhere a thread watching the parent), and leaves SIGINT and
+    SIGTERM to the parent, which stops the workers itself (a Ctrl-C reaches the whole
+    process group)."""
+    with contextlib.suppress(ValueError):  # signals are set in a process's main thread only
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if not _parent_death_signal(signal.SIGKILL):
+        threading.Thread(target=_watch, args=(parent,), daemon=True, name="polyplan-parent-watch").start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _parent_death_signal(signum: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+_forking = {"pid": 0, "guarded": False}
+
+
+def guard_forked_children() -> None:
+    """Make every process forked from now on (the page pool of a long PDF, the batch pool) a
+    worker that dies with the process that forked it (:func:`worker_init`); once per process."""
+    if not _forking["guarded"]:
+        _forking["guarded"] = True
+        os.register_at_fork(before=lambda: _forking.update(pid=os.getpid()),
+                            after_in_child=lambda: worker_init(_forking["pid"]))
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n, initializer=worker_init, initargs=(os.getpid(),))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now: a stopped batch does not wait for the documents they hold."""
+    for process in list((pool._processes or {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --- running a batch ---------------------------------------------------------------------
+
+SCHEDULER = regex.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[\w.-]+|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?/?")
+
+
+def scheduler_address(address: str) -> str:
+    """``address`` if it has the form of a Dask scheduler's address, else :class:`SchedulerError`.
+
+    >>> scheduler_address("tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    """
+    if not SCHEDULER.fullmatch(address):
+        raise SchedulerError(f"--scheduler {address!r}: expected a Dask scheduler address like tcp://HOST:8786")
+    return address
+
+
+def _on_dask(inputs: list[str], names: list[str], options: Options, scheduler: str) -> Iterator[dict]:
+    scheduler_address(scheduler)
     try:
         from distributed import Client
     except ImportError:
         raise SchedulerError("--scheduler needs the optional extra: pip install 'polyplan[dask]'") from None
     try:
         client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({exc.__class__.__name__})") from None
     with client:
-        futures = [client.submit(process_input, raw, options, pure=False) for raw in inputs]
+        futures = [client.submit(process_input, raw, options, name, pure=False) for raw, name in zip(inputs, names)]
         for future in futures:
             yield future.result()
 
@@ -192,17 +374,25 @@ def run(inputs: list[str], options: Options, workers: int | None = None,
         scheduler: str | None = None) -> Iterator[dict]:
     """Records of ``inputs`` in input order, processed by a pool of ``workers`` processes, or
     by the workers of the Dask cluster whose scheduler is at ``scheduler`` (tcp://host:8786),
-    where the paths must be readable too."""
+    where the paths must be readable too.  Output names are settled (:func:`output_names`)
+    before any input is processed.  When the caller stops early (an exception, a signal),
+    the pool's workers are killed at once."""
+    names = output_names(inputs, options.name)
     if scheduler:
-        yield from _on_dask(inputs, options, scheduler)
+        yield from _on_dask(inputs, names, options, scheduler)
         return
     n = workers_for(len(inputs), workers)
     if n == 1:  # one input at a time: its pages may be shared among the workers instead
         pages = replace(options, page_workers=max(1, workers or os.cpu_count() or 1))
-        for raw in inputs:
-            yield process_input(raw, pages)
+        for raw, name in zip(inputs, names):
+            yield process_input(raw, pages, name)
         return
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        futures = [pool.submit(process_input, raw, options) for raw in inputs]
+    pool = _pool(n)
+    try:
+        futures = [pool.submit(process_input, raw, options, name) for raw, name in zip(inputs, names)]
         for future in futures:
             yield future.result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()

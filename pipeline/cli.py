@@ -6,14 +6,19 @@ Exit codes: 0 success; 1 findings at or above ``--fail-on`` (only when given);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
+import os
+import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from . import __version__
-from .batch import SEVERITIES, Options, SchedulerError, run
-from .export import FORMATS, write_atomic
+from .batch import SEVERITIES, Options, UsageError, guard_forked_children, output_names, run, scheduler_address
+from .export import FORMATS, remove_leftovers, write_atomic
 from .extract import MAX_INPUT_MB
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -24,70 +29,154 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"polyplan: error: {message}\n")
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM reached the command: the batch stops (exit 128 + the signal's number)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):  # a second signal does not interrupt the clean-up
+        signal.signal(sig, signal.SIG_IGN)
+    for child in multiprocessing.active_children():  # the pools' workers: their documents are dropped
+        with contextlib.suppress(OSError, ValueError):
+            child.kill()
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """SIGINT and SIGTERM raise :class:`Stopped` inside (unless ignored when the command started:
+    ``nohup``, a background job); the previous handlers come back after."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(sig, _stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def cmd_extract(args) -> int:
     """Extract each INPUT into OUT/<name>/ (plan.json and the other formats).
 
-    Inputs are processed in parallel (``--workers``); an input whose files and polyplan
-    version are unchanged since the last run is skipped (``--force`` redoes it).
+    Inputs are processed in parallel (``--workers``); an input whose files, lexicons and
+    polyplan version are unchanged since the last run is skipped (``--force`` redoes it).
+    Two inputs of one name get their parent folders in their output names.
 
     Example: polyplan extract sources/* --out output
     """
     if args.name and len(args.inputs) > 1:
-        raise SystemExit(_usage("--name needs exactly one INPUT"))
+        raise UsageError("--name needs exactly one INPUT")
+    names = output_names(args.inputs, args.name)
+    if args.scheduler:
+        scheduler_address(args.scheduler)
+    out = _out_folder(args.out)
     options = Options(out=args.out, name=args.name, formats=args.format, password=args.password,
                       max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force,
                       pdf_engine=args.pdf_engine)
-    worst, batch, started = -1, [], time.perf_counter()
-    progress = _progress(len(args.inputs))
+    report, batch, started = _Report(len(args.inputs)), [], time.perf_counter()
     try:
-        for record in run(args.inputs, options, args.workers, args.scheduler):
-            lines = record.pop("lines", [])
-            batch.append(record)
-            progress.update(1)
-            if record["status"] == "failed":
-                progress.write(f"polyplan: error: {record['input']}: {record['reason']}", file=sys.stderr)
-                continue
-            worst = max([worst] + [SEVERITIES.index(s) for s, n in record["findings"].items() if n])
-            for line in [_summary_line(record), *lines]:
-                progress.write(line, file=sys.stdout)
-    except SchedulerError as exc:
-        raise SystemExit(_usage(str(exc))) from None
-    finally:
-        progress.close()
-    write_atomic(Path(args.out) / "_batch.json", json.dumps(
-        {"polyplan": __version__, "inputs": batch}, ensure_ascii=False, indent=2) + "\n")
+        with contextlib.closing(run(args.inputs, options, args.workers, args.scheduler)) as records:
+            for record in records:
+                batch.append(record)
+                report.record(record)
+    except Stopped as stop:
+        for name in names:  # what killed workers were writing
+            remove_leftovers(out / name)
+        report.close()
+        return _error(f"stopped by {signal.Signals(stop.signum).name}: {len(batch)} of {len(names)} inputs done "
+                      "(their outputs are complete); _batch.json not written", 128 + stop.signum)
+    report.close()
+    try:
+        write_atomic(out / "_batch.json", json.dumps(
+            {"polyplan": __version__, "inputs": batch}, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        return _error(f"cannot write {out / '_batch.json'}: {_reason(exc)}", EXIT_FAILED)
     if len(batch) > 1:
-        print(_batch_line(batch, time.perf_counter() - started))
+        report.line(_batch_line(batch, time.perf_counter() - started))
+    if report.stdout_closed:
+        return _error("stdout was closed early (broken pipe): the remaining lines were not printed; "
+                      "the outputs and _batch.json were written", EXIT_FAILED)
     if any(r["status"] == "failed" for r in batch):
         return EXIT_FAILED
-    if args.fail_on and worst >= SEVERITIES.index(args.fail_on):
+    if args.fail_on and report.worst >= SEVERITIES.index(args.fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
 
 
-class _Quiet:
-    """No progress bar (output is not a terminal): lines are printed as they come."""
+def _out_folder(raw: str) -> Path:
+    """``--out``, created if missing, checked to be a folder polyplan can write in."""
+    out = Path(raw)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {raw}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {raw}: cannot write there ({_reason(exc)})") from None
+    return out
 
-    def update(self, _n: int) -> None:
-        pass
 
-    def write(self, line: str, file) -> None:
-        print(line, file=file)
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or exc.__class__.__name__).lower()
+
+
+class _Report:
+    """What a batch prints: one line per plan and per finding on stdout, one per failed or skipped
+    input on stderr, under a progress bar when stderr is a terminal.  A stdout closed early
+    (``polyplan extract … | head -1``) ends the printing, not the batch."""
+
+    def __init__(self, total: int):
+        self.bar, self.worst, self.stdout_closed = None, -1, False
+        if total > 1 and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="document", file=sys.stderr, leave=False)
+
+    def record(self, record: dict) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+        if record["status"] == "skipped":
+            self.line(f"polyplan: {record['input']}: {record['reason']}", sys.stderr)
+        elif record["status"] == "failed":
+            self.line(f"polyplan: error: {record['input']}: {record['reason']}", sys.stderr)
+        else:
+            self.worst = max([self.worst] + [SEVERITIES.index(s) for s, n in record["findings"].items() if n])
+            for line in [_summary_line(record), *record.pop("lines", [])]:
+                self.line(line)
+        record.pop("lines", None)
+
+    def line(self, text: str, file=None) -> None:
+        file = file or sys.stdout
+        if file is sys.stdout and self.stdout_closed:
+            return
+        try:
+            if self.bar is not None:
+                self.bar.write(text, file=file)  # above the bar
+            else:
+                print(text, file=file)
+            file.flush()
+        except BrokenPipeError:
+            if file is sys.stdout:
+                self.stdout_closed = True
+                _to_devnull(sys.stdout)
 
     def close(self) -> None:
-        pass
+        if self.bar is not None:
+            self.bar.close()
 
 
-def _progress(total: int):
-    """A progress bar on stderr when it is a terminal, else nothing but the lines themselves."""
-    if total < 2 or not sys.stderr.isatty():
-        return _Quiet()
-    from tqdm import tqdm
-
-    class _Bar(tqdm):
-        def write(self, line: str, file) -> None:  # print above the bar
-            tqdm.write(line, file=file)
-    return _Bar(total=total, unit="document", file=sys.stderr, leave=False)
+def _to_devnull(stream) -> None:
+    """Point ``stream``'s descriptor at /dev/null, so that what is still buffered for it and the
+    flush at exit go nowhere instead of raising again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def _summary_line(record: dict) -> str:
@@ -100,17 +189,19 @@ def _summary_line(record: dict) -> str:
 
 
 def _batch_line(batch: list[dict], seconds: float) -> str:
-    by_status = {s: sum(1 for r in batch if r["status"] == s) for s in ("ok", "unchanged", "failed")}
+    by_status = {s: sum(1 for r in batch if r["status"] == s) for s in ("ok", "unchanged", "failed", "skipped")}
+    skipped = f", {by_status['skipped']} skipped" if by_status["skipped"] else ""
     findings = {sev: sum(r.get("findings", {}).get(sev, 0) for r in batch) for sev in SEVERITIES}
     activities = sum(n for r in batch for n in r.get("activities", {}).values())
     return (f"batch: {len(batch)} inputs ({by_status['ok']} done, {by_status['unchanged']} unchanged, "
-            f"{by_status['failed']} failed); {activities} activities; findings: "
+            f"{by_status['failed']} failed{skipped}); {activities} activities; findings: "
             + ", ".join(f"{n} {sev}" for sev, n in findings.items()) + f"; {seconds:.1f} s")
 
 
-def _usage(message: str) -> int:
-    print(f"polyplan: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
+def _error(message: str, status: int) -> int:
+    with contextlib.suppress(OSError):
+        print(f"polyplan: error: {message}", file=sys.stderr, flush=True)
+    return status
 
 
 def _positive(value: str) -> float:
@@ -166,14 +257,17 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    guard_forked_children()
     try:
-        return args.func(args)
+        with _stopped_by_signals():
+            args = make_parser().parse_args(argv)
+            return args.func(args)
+    except UsageError as exc:
+        return _error(str(exc), EXIT_USAGE)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except KeyboardInterrupt:
-        print("polyplan: error: interrupted", file=sys.stderr)
-        return 130
+    except Stopped as stop:
+        return _error(f"stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)
 
 
 if __name__ == "__main__":

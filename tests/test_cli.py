@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import stat
 import subprocess
 import sys
 
@@ -126,3 +129,206 @@ def test_every_command_is_documented_with_an_example():
                                        ("CON", "plan_CON"), ("a\x00b", "ab"), ("..", "plan")])
 def test_safe_names(raw, name):
     assert safe_name(raw) == name
+
+
+# --- nothing overwritten or hidden (issue 17) ------------------------------------------------------
+
+def _tree(folder):
+    """{relative path: (mode, inode)} of everything under ``folder``, the folder itself as '.'."""
+    return {p.relative_to(folder).as_posix(): (stat.S_IMODE(p.stat().st_mode), p.stat().st_ino)
+            for p in [folder, *sorted(folder.rglob("*"))]}
+
+
+def test_two_inputs_of_one_name_get_their_parent_folders(tmp_path):
+    for edition in ("ed1", "ed2"):
+        (tmp_path / edition).mkdir()
+        (tmp_path / edition / "plan.txt").write_bytes(NAP["txt"].read_bytes())
+    result = polyplan("extract", tmp_path / "ed1" / "plan.txt", tmp_path / "ed2" / "plan.txt", tmp_path / "ed2",
+                      "--out", tmp_path / "out", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["_batch.json", "ed1-plan-txt", "ed2",
+                                                                     "ed2-plan-txt"]
+    batch = json.loads((tmp_path / "out" / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["name"], e["activities"]) for e in batch["inputs"]] == [
+        (name, {"tk": 49, "ru": 49, "en": 49}) for name in ("ed1-plan-txt", "ed2-plan-txt", "ed2")]
+
+
+def test_one_input_given_twice_is_refused_before_writing(tmp_path):
+    result = polyplan("extract", NAP["txt"], ROOT / "sources" / ".." / "sources" / NAP["txt"].name,
+                      "--out", tmp_path / "out")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"polyplan: error: {NAP['txt']} and {ROOT / 'sources' / '..' / 'sources' / NAP['txt'].name}"
+                             " are the same input: give it once\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("umask, folder, file", [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640), (0o002, 0o775, 0o664)])
+def test_outputs_honour_the_umask(umask, folder, file, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(KYRGYZ), "--out", str(out), "--debug"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask)
+    assert result.returncode == 0, result.stderr
+    modes = {name: mode for name, (mode, _) in _tree(out).items()}
+    assert modes == {name: folder if (out / name).is_dir() else file for name in modes}
+    assert modes["_batch.json"] == file
+    assert modes["kyrgyz-programme-2022-2025-txt"] == modes["kyrgyz-programme-2022-2025-txt/debug"] == folder
+    assert modes["kyrgyz-programme-2022-2025-txt/.polyplan.json"] == file
+
+
+def test_format_adds_or_replaces_only_the_formats_asked_for(tmp_path):
+    out, plan = tmp_path / "out", tmp_path / "out" / "nap-2020-2022-txt"
+    assert polyplan("extract", NAP["txt"], "--out", out, "--format", "json,csv").returncode == 0
+    first = _tree(plan)
+    added = polyplan("extract", NAP["txt"], "--out", out, "--format", "xml,akn")
+    assert added.returncode == 0 and "(unchanged, skipped)" not in added.stdout
+    now = _tree(plan)
+    assert sorted(now) == [".", ".polyplan.json", "activities.csv", "akn", "akn/en.xml", "akn/ru.xml", "akn/tk.xml",
+                           "plan.json", "plan.xml"]
+    assert now["plan.json"] == first["plan.json"] and now["activities.csv"] == first["activities.csv"]  # kept as they were
+    stamp = json.loads((plan / ".polyplan.json").read_text(encoding="utf-8"))
+    assert stamp["formats"] == ["akn", "csv", "json", "xml"]
+    assert stamp["outputs"] == ["activities.csv", "akn/en.xml", "akn/ru.xml", "akn/tk.xml", "plan.json", "plan.xml"]
+    again = polyplan("extract", NAP["txt"], "--out", out, "--format", "json,akn")
+    assert again.stdout.splitlines()[0].endswith("(unchanged, skipped)")
+    replaced = polyplan("extract", NAP["txt"], "--out", out, "--format", "csv", "--force")
+    assert replaced.returncode == 0
+    last = _tree(plan)
+    assert sorted(last) == sorted(now) and last["plan.xml"] == now["plan.xml"]
+    assert last["activities.csv"][1] != now["activities.csv"][1]  # written anew
+
+
+def test_a_missing_output_is_written_again(tmp_path):
+    out = tmp_path / "out"
+    assert polyplan("extract", NAP["txt"], "--out", out, "--format", "json,akn").returncode == 0
+    (out / "nap-2020-2022-txt" / "akn" / "ru.xml").unlink()
+    again = polyplan("extract", NAP["txt"], "--out", out, "--format", "json,akn")
+    assert again.returncode == 0 and "(unchanged, skipped)" not in again.stdout
+    assert (out / "nap-2020-2022-txt" / "akn" / "ru.xml").is_file()
+
+
+@pytest.mark.parametrize("edit", ["lexicon", "gazetteer", "version"])
+def test_a_changed_lexicon_gazetteer_or_version_redoes_the_plan(edit, tmp_path):
+    """Run from a copy of the package (``python -m`` takes it from the working folder) whose data
+    or version is then changed as a user or a release would."""
+    shutil.copytree(ROOT / "pipeline", tmp_path / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "out"
+    assert polyplan("extract", KYRGYZ, "--out", out, "--format", "json", cwd=tmp_path).returncode == 0
+    assert polyplan("extract", KYRGYZ, "--out", out, "--format", "json", cwd=tmp_path).stdout.endswith(
+        "(unchanged, skipped)\n")
+    changed = {"lexicon": tmp_path / "pipeline" / "lexicon" / "en.toml",
+               "gazetteer": tmp_path / "pipeline" / "lexicon" / "agencies.toml",
+               "version": tmp_path / "pipeline" / "__init__.py"}[edit]
+    if edit == "version":
+        changed.write_text(changed.read_text(encoding="utf-8").replace('__version__ = "', '__version__ = "9'),
+                           encoding="utf-8")
+    else:
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n# a comment added\n", encoding="utf-8")
+    stamp = out / "kyrgyz-programme-2022-2025-txt" / ".polyplan.json"
+    before = json.loads(stamp.read_text(encoding="utf-8"))["stamp"]
+    again = polyplan("extract", KYRGYZ, "--out", out, "--format", "json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"{KYRGYZ}: kyrgyz-programme-2022-2025-txt: ")
+    assert "(unchanged, skipped)" not in again.stdout
+    after = json.loads(stamp.read_text(encoding="utf-8"))["stamp"]
+    assert sorted(key for key in before if before[key] != after[key]) == ["polyplan" if edit == "version" else "lexicon"]
+
+
+def test_the_output_folder_given_as_input_is_skipped(tmp_path):
+    inputs = tmp_path / "inp"
+    inputs.mkdir()
+    shutil.copy(KYRGYZ, inputs / "kyrgyz.txt")
+    out = inputs / "out"
+    assert polyplan("extract", *sorted(inputs.iterdir()), "--out", out, "--format", "json").returncode == 0
+    result = polyplan("extract", *sorted(inputs.iterdir()), out / "kyrgyz-txt" / "plan.json", "--out", out,
+                      "--format", "json")
+    assert result.returncode == 0
+    assert result.stderr == (f"polyplan: {out}: the output folder (--out) or inside it: skipped\n"
+                             f"polyplan: {out / 'kyrgyz-txt' / 'plan.json'}: the output folder (--out) or inside it: "
+                             "skipped\n")
+    assert result.stdout.splitlines()[-1].startswith("batch: 3 inputs (0 done, 1 unchanged, 0 failed, 2 skipped); ")
+    batch = json.loads((out / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["input"], e["status"]) for e in batch["inputs"]] == [
+        (str(inputs / "kyrgyz.txt"), "unchanged"), (str(out), "skipped"), (str(out / "kyrgyz-txt" / "plan.json"), "skipped")]
+    assert sorted(p.name for p in out.iterdir()) == ["_batch.json", "kyrgyz-txt"]
+
+
+# --- errors as one line (issue 17) ---------------------------------------------------------------
+
+def _without_root_override():
+    """For a child run as root: drop the capabilities that let root write and read anywhere
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so that file modes hold for it as for any user."""
+    if os.geteuid() != 0:
+        return None
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def drop():
+        for capability in (1, 2):
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "PR_CAPBSET_DROP")
+    return drop
+
+
+def _as_user(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, preexec_fn=_without_root_override())
+
+
+def test_out_that_cannot_be_written_is_one_line_exit_2(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    for out, reason in ((locked, "permission denied"), (locked / "new", "permission denied")):
+        result = _as_user("extract", NAP["txt"], "--out", out)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == f"polyplan: error: --out {out}: cannot write there ({reason})\n"
+    assert list(locked.iterdir()) == []
+
+
+def test_out_that_is_a_file_is_one_line_exit_2(tmp_path):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    for out, message in ((tmp_path / "file", "is a file, not a folder"),
+                         (tmp_path / "file" / "sub", "cannot write there (not a directory)")):
+        result = polyplan("extract", NAP["txt"], "--out", out)
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", f"polyplan: error: --out {out}: {message}\n")
+
+
+def test_unreadable_input_is_one_line_exit_3(tmp_path):
+    secret, folder = tmp_path / "secret.txt", tmp_path / "plan"
+    secret.write_bytes(KYRGYZ.read_bytes())
+    folder.mkdir()
+    (folder / "ru.txt").write_bytes(KYRGYZ.read_bytes())
+    secret.chmod(0)
+    (folder / "ru.txt").chmod(0)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = _as_user("extract", secret, folder, fifo, NAP["txt"], "--out", tmp_path / "out", "--format", "json")
+    assert result.returncode == 3
+    assert result.stderr == (f"polyplan: error: {secret}: cannot read: permission denied\n"
+                             f"polyplan: error: {folder}: cannot read ru.txt: permission denied\n"
+                             f"polyplan: error: {fifo}: not a regular file or folder (a pipe, socket or device)\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["_batch.json", "nap-2020-2022-txt"]
+
+
+def test_stdout_closed_early_is_one_line_exit_3_and_the_batch_goes_on(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(NAP["txt"]), str(KYRGYZ),
+                             "--out", str(tmp_path), "--format", "json", "--workers", "1"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # as `| head -1` does
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=300) == 3
+    assert first.startswith(f"{NAP['txt']}: nap-2020-2022-txt: ")
+    assert stderr == ("polyplan: error: stdout was closed early (broken pipe): the remaining lines were not printed; "
+                      "the outputs and _batch.json were written\n")
+    batch = json.loads((tmp_path / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["name"], e["status"]) for e in batch["inputs"]] == [
+        ("nap-2020-2022-txt", "ok"), ("kyrgyz-programme-2022-2025-txt", "ok")]
+
+
+@pytest.mark.parametrize("address", ["localhost:port", "http://host:8786", "tcp://", "tcp://a b:1", "tcp://host:8786x"])
+def test_malformed_scheduler_is_one_line_exit_2(address, tmp_path):
+    result = polyplan("extract", NAP["txt"], "--out", tmp_path / "out", "--scheduler", address)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"polyplan: error: --scheduler {address!r}: expected a Dask scheduler address like "
+                             "tcp://HOST:8786\n")
+    assert not (tmp_path / "out").exists()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.batch import safe_name
+
 from .conftest import KYRGYZ, NAP, ROOT
 from .fixtures import broken
 from .fixtures.build import build_docx
@@ -39,8 +41,19 @@ def polyplan(*args, timeout=300):
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            archive.writestr(name, data, zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
     return path
+
+
+def _odt(path: Path) -> Path:
+    """An OpenDocument text as LibreOffice writes it: ``mimetype`` stored first (ODF 1.2 part 3, §3.3)."""
+    return _zip(path, {"mimetype": b"application/vnd.oasis.opendocument.text",
+                       "content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<manifest/>"})
+
+
+ERROR_PAGE = b"""<!DOCTYPE html>
+<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>
+"""
 
 
 def _case(name: str, tmp: Path) -> tuple[Path, str]:
@@ -72,11 +85,49 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
         return tmp / "plan.rtf", "RTF file: save it as DOCX or PDF first"
     if name == "zip-bomb":
         return FILES / "bomb.docx", "DOCX would inflate to 1024 MB, over the 200 MB limit (--max-input-mb): refused"
+    if name == "odt":
+        return _odt(tmp / "plan.odt"), "OpenDocument text (.odt): save it as DOCX or PDF first"
+    return _lying(name, tmp)
+
+
+def _lying(name: str, tmp: Path) -> tuple[Path, str]:
+    """Files whose name claims PDF or DOCX and whose content is something else."""
+    if name == "html-named-docx":  # the error page a failed download saves
+        (tmp / "plan.docx").write_bytes(ERROR_PAGE)
+        return tmp / "plan.docx", "named .docx but holds HTML text: a failed download?"
+    if name == "html-named-pdf":
+        (tmp / "plan.PDF").write_bytes(b"\xef\xbb\xbf\n  " + ERROR_PAGE.replace(b"<!DOCTYPE html>\n", b""))
+        return tmp / "plan.PDF", "named .PDF but holds HTML text: a failed download?"
+    if name == "xml-named-pdf":  # a cloud store's AccessDenied answer
+        (tmp / "plan.pdf").write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>')
+        return tmp / "plan.pdf", "named .pdf but holds XML text: a failed download?"
+    if name == "json-named-pdf":
+        (tmp / "plan.pdf").write_bytes(b'{"error": {"code": 403, "message": "quota exceeded"}}')
+        return tmp / "plan.pdf", "named .pdf but holds JSON text: a failed download?"
+    if name == "text-named-pdf":
+        (tmp / "plan.pdf").write_bytes(GOOD.read_bytes())
+        return tmp / "plan.pdf", "named .pdf but holds plain text: rename it .txt to read it as text"
+    if name == "docx-named-pdf":
+        return build_docx(tmp / "plan.pdf"), "named .pdf but holds a ZIP archive (a DOCX?): rename it .docx"
+    if name == "pdf-named-docx":
+        (tmp / "plan.docx").write_bytes(NAP["pdf"].read_bytes())
+        return tmp / "plan.docx", "named .docx but holds a PDF: rename it .pdf"
+    if name == "doc-named-docx":
+        (tmp / "plan.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+        return tmp / "plan.docx", ("named .docx but holds a legacy Office file (Word .doc, Excel .xls): "
+                                   "save it as DOCX or PDF first")
+    if name == "odt-named-docx":
+        return _odt(tmp / "plan.docx"), "named .docx but holds OpenDocument text (.odt): save it as DOCX or PDF first"
+    if name == "png-named-pdf":
+        (tmp / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+        return tmp / "scan.pdf", "named .pdf but holds a PNG image: it needs OCR first"
     raise ValueError(name)
 
 
 CASES = ["empty", "truncated-pdf", "encrypted-pdf", "scanned-pdf", "not-a-zip-docx", "zip-without-document",
-         "unsupported", "legacy-doc", "rtf", "zip-bomb"]
+         "unsupported", "legacy-doc", "rtf", "zip-bomb", "odt", "html-named-docx", "html-named-pdf", "xml-named-pdf",
+         "json-named-pdf", "text-named-pdf", "docx-named-pdf", "pdf-named-docx", "doc-named-docx", "odt-named-docx",
+         "png-named-pdf"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -157,13 +208,27 @@ def test_timeout_stops_one_document_and_the_batch_goes_on(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_batch.json", "kyrgyz-programme-2022-2025-txt"]
 
 
-def test_wrong_extension_is_read_by_content(tmp_path):
-    disguised = tmp_path / "plan.txt"
+@pytest.mark.parametrize("name", ["plan.txt", "plan.bin", "plan"])
+def test_other_names_are_read_by_content(name, tmp_path):
+    disguised = tmp_path / name
     disguised.write_bytes(build_docx(tmp_path / "real.docx").read_bytes())
     run = polyplan(disguised, "--out", tmp_path / "out", "--format", "json")
     assert run.returncode == 0, run.stderr
-    plan = json.loads((tmp_path / "out" / "plan-txt" / "plan.json").read_text(encoding="utf-8"))
+    plan = json.loads((tmp_path / "out" / safe_name(name) / "plan.json").read_text(encoding="utf-8"))
     assert plan["sources"][0]["format"] == "docx"
+
+
+def test_a_pdf_after_junk_bytes_is_a_pdf(tmp_path):
+    """Readers accept a PDF header within the first 1024 bytes (some producers and mail gateways put
+    bytes before it); the page text is read as usual."""
+    shifted = tmp_path / "shifted.pdf"
+    shifted.write_bytes(b"\r\n" * 8 + NAP["pdf"].read_bytes())
+    run = polyplan(shifted, "--out", tmp_path / "out", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    plan = json.loads((tmp_path / "out" / "shifted-pdf" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["sources"][0]["format"] == "pdf"
+    assert {lang: sum(len(s["activities"]) for p in v["parts"] for s in p["sections"])
+            for lang, v in plan["versions"].items()} == {"tk": 49, "ru": 49, "en": 49}
 
 
 def test_news_article_is_an_empty_plan_with_a_warning(tmp_path):
@@ -187,23 +252,83 @@ def test_output_names_cannot_leave_out(name, tmp_path):
     assert len(made) == 1 and made[0].parent.parent == out
 
 
-def test_killed_run_leaves_previous_or_new_output_never_a_mixture(tmp_path):
+def _group(pgid: int) -> list[int]:
+    """The live processes (zombies left out) of a process group."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        try:
+            state, _ppid, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def _survivors(pgid: int, seconds: float = 5) -> list[int]:
+    """The group's processes still alive after up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (alive := _group(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive
+
+
+def _start(*args) -> subprocess.Popen:
+    """The command in a process group of its own, so that its workers can be found after it died."""
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "extract", *map(str, args)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+def test_killed_run_leaves_previous_or_new_output_never_a_mixture_and_no_worker(tmp_path):
     out = tmp_path / "out"
     slow = ("--pdf-engine", "plumber")  # every page through pdfplumber: a run of a few seconds to interrupt
     assert polyplan(NAP["pdf"], "--out", out, *slow).returncode == 0
     folder = out / "nap-2020-2022-pdf"
-    complete = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    complete = _files(folder)
     assert len(complete) == 9  # eight outputs and the stamp that lets an unchanged input be skipped
+    most = 0
     for delay in (0.4, 1.0, 1.6, 2.2, 2.8, 3.4, 4.0):
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", str(NAP["pdf"]), "--out", str(out),
-                                 "--force", *slow],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = _start(NAP["pdf"], "--out", out, "--force", *slow)
         time.sleep(delay)
+        most = max(most, len(_group(proc.pid)))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        now = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-        assert now == complete, delay  # the run is deterministic: previous and new output are identical
+        assert _survivors(proc.pid) == [], delay  # the page pool's workers died with it
+        assert _files(folder) == complete, delay  # the run is deterministic: previous and new output are identical
         visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
         assert visible in (["nap-2020-2022-pdf"], ["_batch.json", "nap-2020-2022-pdf"])
+    if (os.cpu_count() or 1) > 1:
+        assert most >= 3  # the command and at least two page workers were killed at some delay
     assert polyplan(NAP["pdf"], "--out", out, "--format", "json", "--force").returncode == 0
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # leftovers cleaned
+    assert [p.name for p in out.rglob(".*") if p.name != ".polyplan.json"] == []  # leftovers cleaned
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_sigterm_and_sigint_stop_the_batch_at_once(signum, status, tmp_path):
+    editions = [tmp_path / "ed1" / "plan.txt", tmp_path / "ed2" / "plan.pdf", tmp_path / "ed3" / "plan.pdf"]
+    for edition, source in zip(editions, (KYRGYZ, NAP["pdf"], NAP["pdf"])):  # one plan in a folder per edition
+        edition.parent.mkdir()
+        edition.write_bytes(source.read_bytes())
+    out, slow = tmp_path / "out", ("--pdf-engine", "plumber", "--format", "json", "--workers", "2")
+    assert polyplan(*editions, "--out", out, *slow).returncode == 0
+    before = _files(out)
+    assert sorted(p.parent.name for p in out.glob("*/plan.json")) == ["ed2-plan-pdf", "ed3-plan-pdf", "plan-txt"]
+    proc = _start(*editions, "--out", out, "--force", *slow)
+    assert proc.stdout.readline().startswith(f"{editions[0]}: plan-txt: ")  # the text is done, both PDFs in hand
+    proc.send_signal(signum)
+    start = time.monotonic()
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - start < 3
+    assert (proc.returncode, stderr) == (status, f"polyplan: error: stopped by {signal.Signals(signum).name}: "
+                                                 "1 of 3 inputs done (their outputs are complete); _batch.json not "
+                                                 "written\n")
+    assert _survivors(proc.pid) == []
+    assert _files(out) == before  # the previous outputs (and _batch.json), whole; nothing hidden left
+
+

@@ -13,11 +13,12 @@ blocks or at the model's classes.  Formats (``--format``):
 
 A plan's files are written to a hidden sibling folder that then takes the place of the
 plan's folder in one step, so an interrupted run leaves the previous complete output or
-the new one, never a mixture.
+the new one, never a mixture; the formats not asked for this time are carried over.
 """
 from __future__ import annotations
 
 import ctypes
+import glob
 import itertools
 import json
 import os
@@ -48,16 +49,44 @@ FORMATS: dict[str, Callable[[dict], dict[str, Content]]] = {
 
 
 def write_atomic(path: Path, content: Content) -> None:
-    """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename."""
+    """Write ``content`` (text as UTF-8) to ``path`` through a temporary file and a rename; the
+    file gets the mode the umask gives a new file (``mkstemp`` would make it 600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~umask())
         with os.fdopen(fd, "wb") as fh:
             _write(fh, content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (``os.umask`` sets it:
+    another thread creating a file meanwhile would get the wrong mode)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def remove_leftovers(path: Path) -> None:
+    """Remove the hidden temporary siblings of ``path`` (file or folder) that a run killed before
+    its rename left behind."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 def _write(fh, content: Content) -> None:
@@ -97,18 +126,23 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_folder_atomic(folder: Path, files: Iterable[tuple[str, Content]]) -> list[Path]:
-    """Replace ``folder`` by one holding exactly ``files`` (relative path, content), rendered
-    and written one after the other, in one step: the files are written
-    to a hidden sibling folder, which then takes the old folder's place (an atomic exchange
-    where the system offers one).  A run killed at any moment leaves the previous complete
-    folder or the new complete one (or, without an exchange, at worst none)."""
+    """Replace ``folder`` by one holding ``files`` (relative path, content), rendered and written
+    one after the other, and what the old folder holds besides, in one step.
+
+    The files are written to a hidden sibling folder; the old folder's entries that none of them
+    replaces (another format's file or folder: a ``plan.xml``, ``akn/``) are linked into it,
+    except hidden ones; then it takes the old folder's place (an atomic exchange where the
+    system offers one).  A run killed at any moment leaves the previous complete folder or the
+    new complete one (or, without an exchange, at worst none).  Folders and files get the modes
+    the umask gives (``mkdtemp`` would make the folder 700).
+    """
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{folder.name}.*.tmp"):  # left by a run killed before its exchange
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_leftovers(folder)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     written = []
     try:
+        tmp.chmod(0o777 & ~umask())
         for relative, content in files:
             target = tmp / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +150,7 @@ def write_folder_atomic(folder: Path, files: Iterable[tuple[str, Content]]) -> l
                 _write(fh, content)
             written.append(relative)
             del content  # a rendering is released before the next one is made
+        _keep_others(folder, tmp, {Path(relative).parts[0] for relative in written})
         if folder.exists() and _exchange(tmp, folder):
             shutil.rmtree(tmp)  # now the previous output
         else:
@@ -128,10 +163,32 @@ def write_folder_atomic(folder: Path, files: Iterable[tuple[str, Content]]) -> l
     return [folder / relative for relative in written]
 
 
+def _keep_others(old: Path, new: Path, replaced: set[str]) -> None:
+    """Hard-link (or copy) into ``new`` the entries of ``old`` not named in ``replaced``, except
+    hidden ones (the stamp, temporary files)."""
+    if not old.is_dir():
+        return
+    for entry in old.iterdir():
+        if entry.name in replaced or entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, new / entry.name)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
 def plan_to_files(plan: Plan, out_dir: Path, formats: tuple[str, ...] = tuple(FORMATS),
                   extra: dict[str, Content] | None = None) -> list[Path]:
     """Render ``plan`` in ``formats`` and put the files (and ``extra`` ones, e.g. debug
-    output) in ``out_dir``, the plan's own folder, replacing its previous content at once.
+    output) in ``out_dir``, the plan's own folder, at once: they replace the files of the
+    same formats; the folder's other files (formats not asked for this time) stay.
     Formats are rendered one at a time, each written before the next is made."""
     tree = plan.to_dict()
 

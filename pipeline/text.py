@@ -29,18 +29,112 @@ _NO_MEANING = regex.compile(r"[\ufffd\p{Co}\p{Cc}--\s]", regex.V1)
 
 def text_quality(texts) -> tuple[int, int]:
     """(glyphs, glyphs without a Unicode meaning) over ``texts``: an unmapped PDF glyph,
-    which pdfminer prints as ``(cid:N)``, counts as one of each.
+    which pdfminer prints as ``(cid:N)``, counts as one of each; so does every glyph of a
+    word whose letters are look-alikes of another script's (:func:`garbled_chars`).
 
     >>> text_quality(["Ab (cid:12)(cid:7)", "\ufffd"])
     (5, 3)
+    >>> text_quality(["Ïëàí ìåðîïðèÿòèé íà 2023 ãîä"])  # a Russian title read through the wrong 8-bit map
+    (24, 18)
     """
-    glyphs = garbled = 0
-    for text in texts:
-        cids = len(_CID.findall(text))
-        rest = _CID.sub("", text)
-        glyphs += cids + sum(1 for ch in rest if not ch.isspace())
-        garbled += cids + len(_NO_MEANING.findall(rest))
-    return glyphs, garbled
+    texts = [_CID.sub(lambda m: "\ufffd", text) for text in texts]
+    glyphs = sum(1 for text in texts for ch in text if not ch.isspace())
+    meaningless = sum(len(_NO_MEANING.findall(text)) for text in texts)
+    return glyphs, meaningless + garbled_chars(texts)
+
+
+# --- text layers whose glyphs map to the wrong letters ---------------------------------------
+# A PDF font whose glyphs are mapped to the code points of another 8-bit code page (a Russian
+# form set in a legacy "Cyr" font and read as Windows-1252: "Ïðîãðàììà"), text that went
+# through UTF-8 read as Windows-1252 once or twice ("ÐŸÑ€Ð¾", "Ã¨ÃªÃ®"), KOI8-R read as
+# Windows-1251 (case turned over: "рТПЗТБННБ"), DOS 866 read as Windows-1251 ("Џа®Ја"), fonts
+# that put Cyrillic glyphs on Latin look-alike code points ("Пpoгpaммa"), and the pre-Unicode
+# Kazakh fonts that put ә ғ қ ң ө ұ ү һ і on the code points of Serbian letters or of symbols
+# (or lost them to "?"): each gives words no language writes.
+
+_CP1252_HIGH = frozenset(bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xA0)) - {""}
+_EDGES = "\"'()[]{}<>.,;:!«»“”„‘’–—-…•*/\\|"
+_FOREIGN_CYRILLIC = frozenset("ЂђЃѓЅѕЈјЉљЊњЋћЌќЏџ")  # Serbian and Macedonian letters
+_TOKEN = regex.compile(r"\S+")
+_LETTER = regex.compile(r"\p{L}")
+_CYRILLIC = regex.compile(r"\p{Cyrillic}")
+_LATIN = regex.compile(r"\p{Latin}")
+_JUNK = "?¤¦§©¬®°±µ¶·‰‹›†‡€™"  # signs the misread code pages put where letters were
+_INNER_JUNK = regex.compile(rf"(?:(?<=\p{{Cyrillic}})[{regex.escape(_JUNK)}]+|^\?+)(?=\p{{Cyrillic}})")
+_SCRIPT_RUN = regex.compile(r"\p{Cyrillic}+|\p{Latin}+")
+_TURNED_CASE = regex.compile(r"^\p{Ll}\p{Lu}{3,}$")
+SYSTEMIC = 0.1  # share of a text's words: mixed scripts or turned case this often are no typing slip
+
+
+def _high(ch: str) -> bool:
+    return "\x80" <= ch <= "\xff" or ch in _CP1252_HIGH
+
+
+def _misread_utf8(token: str) -> bool:
+    """Is ``token`` UTF-8 bytes shown through Windows-1252 (or Latin-1)?"""
+    if all(ch < "\x80" for ch in token):
+        return False
+    try:
+        raw = bytes(ord(ch) if ch <= "\xff" else ch.encode("cp1252")[0] for ch in token)
+        return any(ch >= "\x80" for ch in raw.decode("utf-8"))
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+
+
+def _kind(token: str) -> str | None:
+    """Why ``token`` (a word with its punctuation) is no word of any language, if it is not:
+    ``utf8``, ``8bit`` (Latin-1 letters and signs only, standing for another script's letters),
+    ``inner`` (a sign, "?" or a Serbian letter inside a Cyrillic word), ``lookalike`` (Latin
+    and Cyrillic letters taking turns in one word: "Пpoгpaммa"), ``mixed`` (one letter or run of
+    the other script: "müdirliги", a typing slip when alone), ``turned`` (lower case then upper
+    case: KOI8-R read as Windows-1251), or None."""
+    token = token.strip(_EDGES)
+    if len(token) < 3:
+        return None
+    if _misread_utf8(token):
+        return "utf8"
+    high = sum(_high(ch) for ch in token)
+    if high >= 3 and high >= 0.6 * len(token) and all(_high(ch) for ch in _LETTER.findall(token)):
+        return "8bit"  # Turkmen "Dünýä", "ýüzüň" hold other letters too
+    cyrillic = len(_CYRILLIC.findall(token))
+    if cyrillic and (_INNER_JUNK.search(token) or any(ch in _FOREIGN_CYRILLIC for ch in token)):
+        return "inner"
+    if cyrillic and _LATIN.search(token):
+        return "lookalike" if len(_SCRIPT_RUN.findall(token)) > 2 else "mixed"
+    if cyrillic >= 4 and _TURNED_CASE.match(token):
+        return "turned"
+    return None
+
+
+def garbled_chars(texts) -> int:
+    """Glyphs of ``texts`` in words whose letters stand for other letters (see above).  Words
+    mixing Latin and Cyrillic letters, or with their case turned over, count only where they
+    are systemic (``SYSTEMIC`` of the words or more) — one slip of the keyboard is a typing
+    error for ``MIXED_SCRIPT``, not a garbled text layer.
+
+    >>> garbled_chars(["Ïðîãðàììà ìåðîïðèÿòèé", "ÐŸÑ€Ð¾Ð³Ñ€Ð°Ð¼Ð¼Ð°", "Ã¨ÃªÃ®Ã\xadÃ®Ã¬"])
+    50
+    >>> garbled_chars(["Пpoгpaммa мepoпpиятий", "рТПЗТБННБ нЕТПРТЙСФЙК рП ъБЭЙФЕ рТБЧ зТБЦДБО"])
+    57
+    >>> garbled_chars(["Türkmenistanyň Baş prokuraturasy", "müdirliги we beýleki edaralar"])
+    0
+    """
+    words = [token for text in texts for token in _TOKEN.findall(text) if _LETTER.search(token)]
+    kinds = [_kind(token) for token in words]
+    systemic = {kind for kind in ("mixed", "turned") if kinds.count(kind) >= max(3, SYSTEMIC * len(words))}
+    total = 0
+    for token, kind in zip(words, kinds):
+        if kind in ("utf8", "8bit", "inner", "lookalike") or kind in systemic:
+            total += len(token)
+        elif "turned" in systemic and _CYRILLIC.search(token) and token.isupper():
+            total += len(token)  # KOI8-R lower case read as Windows-1251 upper case
+    return total
+
+
+def garbled_share(text: str) -> float:
+    """Share of ``text``'s glyphs in garbled words (:func:`garbled_chars`), 0 for no glyphs."""
+    glyphs = sum(1 for ch in text if not ch.isspace())
+    return garbled_chars([text]) / glyphs if glyphs else 0.0
 
 
 _WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")

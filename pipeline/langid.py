@@ -2,9 +2,14 @@
 
 langdetect has no Turkmen (nor Kazakh, Kyrgyz, Uzbek) profile and calls Turkmen "tr".
 So each paragraph is first scored against the lexicon languages written in its script —
-letters only that language uses, and its most frequent function words — and langdetect
-decides only when that evidence is absent or tied, its answer mapped back through each
-lexicon's ``langdetect`` list.
+letters only that language uses, its most frequent function words, its common words
+(``[langid.vocabulary]``: English from SCOWL, Kazakh month names) and its typical endings,
+which only lean a text one way (:func:`evidence`).  Where that leaves languages tied, the
+block's table, its neighbours or the whole document decide when one language is clear
+(:func:`in_context`), else the words the text is made of, langdetect (its answer mapped
+back through each lexicon's ``langdetect`` list) and the alphabets (:func:`decide`).  A text
+whose words are another script's letters misread (a garbled PDF text layer,
+:func:`pipeline.text.garbled_chars`) has no language.
 
 >>> identify("Türkmenistanyň Baş prokuraturasy we beýleki edaralar.")
 'tk'

@@ -292,7 +292,7 @@ class _Reader:
         out, seen, parts = [], set(), {}
         for kind in ("header", "footer"):
             for sect in self.sections:
-                for ref in sect.iterfind(f"{W}{kind}Reference"):
+                for ref in sorted(sect.iterfind(f"{W}{kind}Reference"), key=_reference_order):
                     which = ref.get(f"{W}type", "default")
                     if (which == "first" and not on(sect.find(W + "titlePg"))) or (which == "even" and not even):
                         continue
@@ -313,6 +313,13 @@ class _Reader:
         self.container(root, Location(file=self.file, part=kind))
         story, self.blocks = self.blocks, outer
         return story
+
+
+_REFERENCE_ORDER = {"default": 0, "first": 1, "even": 2}  # the running header or footer first
+
+
+def _reference_order(ref) -> int:
+    return _REFERENCE_ORDER.get(ref.get(f"{W}type", "default"), 3)
 
 
 def _joined(carried: _Shown | None, shown: _Shown) -> _Shown:

@@ -82,8 +82,9 @@ def _bullet(text: str, font: str) -> str:
                    or font.lower() in ("symbol", "wingdings") else ch for ch in text)
 
 
-def _level(lvl) -> Level:
-    restart = _val(lvl, "lvlRestart")
+def _level(lvl, override: bool = False) -> Level:
+    """A level definition; Word ignores ``lvlRestart`` in a level override ([MS-OI29500] 2.1.223)."""
+    restart = None if override else _val(lvl, "lvlRestart")
     fonts = lvl.find(f"{_W}rPr/{_W}rFonts")
     return Level(int(_val(lvl, "start") or 1), _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "",
                  lvl.find(f"{_W}isLgl") is not None, int(restart) if restart is not None else None,
@@ -95,8 +96,8 @@ class WordNumbering:
 
     Counters run per abstract numbering definition in document order (a definition that
     links to a numbering style, ``numStyleLink``, counts with the one that style names); a
-    level's counter restarts after a higher level advances, or only after the level its
-    ``lvlRestart`` names (never for 0); ``lvlText`` (``%1.%2.``) composes the label, each level
+    level's counter restarts when a higher level is used, or, as Word does ([MS-OI29500]
+    2.1.223), when the level its ``lvlRestart`` names or a higher one is used (never for 0); ``lvlText`` (``%1.%2.``) composes the label, each level
     in its own format unless the level asks for legal numbering (``isLgl``).  ``styles`` (a
     :class:`pipeline.docx_package.Styles`) gives the numbering of paragraph styles.
     """
@@ -120,7 +121,7 @@ class WordNumbering:
                 if _val(o, "startOverride"):
                     starts[ilvl] = int(_val(o, "startOverride"))
                 if o.find(f"{_W}lvl") is not None:
-                    levels[ilvl] = _level(o.find(f"{_W}lvl"))
+                    levels[ilvl] = _level(o.find(f"{_W}lvl"), override=True)
             self.nums[num.get(f"{_W}numId")] = (_val(num, "abstractNumId"), starts, levels)
 
     def label(self, p_pr, style: str | None) -> str:

@@ -3,7 +3,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: extract test bench clean
+# System packages the tests use, as Debian package:command pairs (the command tells whether the
+# package is there).  `make test` installs the missing ones with apt-get when run as root;
+# otherwise it prints one line naming them, and the tests that need them are skipped.
+# Add a pair here when a test needs another one (tesseract-ocr:tesseract, libreoffice:soffice, ...).
+TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver
+
+.PHONY: extract test bench clean system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +20,21 @@ $(STAMP): pyproject.toml
 extract: $(STAMP)
 	$(BIN)/polyplan extract sources/* --out output
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
+
+system-packages:
+	@missing=""; \
+	for pair in $(TEST_SYSTEM_PACKAGES); do \
+	    command -v "$${pair#*:}" >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && { apt-get update -qq && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; } >/dev/null 2>&1; then \
+	    echo "make: installed the system packages the tests need:$$missing"; \
+	else \
+	    echo "make: system packages missing:$$missing (as root: apt-get install$$missing); the tests needing them are skipped"; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

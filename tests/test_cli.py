@@ -332,3 +332,11 @@ def test_malformed_scheduler_is_one_line_exit_2(address, tmp_path):
     assert result.stderr == (f"polyplan: error: --scheduler {address!r}: expected a Dask scheduler address like "
                              "tcp://HOST:8786\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_schemas_ship_with_the_package():
+    """schemas/ is the source; the package installs it as pipeline.schemas (pyproject.toml)."""
+    from importlib.resources import files
+    shipped = files("pipeline.schemas")
+    for name in ("plan.schema.json", "plan.xsd"):
+        assert shipped.joinpath(name).read_bytes() == (ROOT / "schemas" / name).read_bytes()

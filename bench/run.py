@@ -9,7 +9,10 @@
    and the 530-page PDF through pdfplumber with its pages read by one process or shared
    among all cores;
 4. a batch of 8 PDFs with 1 worker and with one per core;
-5. alignment and checks of synthetic plans with about 50, 500 and 2,000 activities per version.
+5. alignment and checks of synthetic plans with about 50, 500 and 2,000 activities per version;
+6. whole processes, as a user runs them: ``polyplan extract`` on the reference PDF against a
+   process that only reads its text with PDFium and one that only reads it with pdfplumber,
+   run in turn, five rounds (``python bench/run.py --whole-process`` measures this alone).
 
 Nothing here is a test: figures depend on the machine.  The README records one run.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,8 +111,51 @@ def alignment_seconds(plan: Plan) -> tuple[int, float, float]:
     return sum(1 for _ in plan.versions[0].activities()), middle - start, time.perf_counter() - middle
 
 
+RAW_READ = {  # a process reading the text of the PDF given as its argument, and printing how long the reading took
+    "raw PDFium": "import sys, time, pypdfium2\nstart = time.perf_counter()\npdf = pypdfium2.PdfDocument(sys.argv[1])\n"
+                  "for page in pdf:\n    page.get_textpage().get_text_range()\nprint(time.perf_counter() - start)",
+    "raw pdfplumber": "import sys, time, pdfplumber\nstart = time.perf_counter()\n"
+                      "with pdfplumber.open(sys.argv[1]) as pdf:\n    for page in pdf.pages:\n"
+                      "        page.extract_text()\n        page.close()\nprint(time.perf_counter() - start)",
+}
+
+
+def whole_processes(path: Path, out: Path, rounds: int = 5) -> dict[str, tuple[float, float | None]]:
+    """Median seconds of whole processes (interpreter start, imports, work, exit) run in turn:
+    ``polyplan extract`` with all formats, and each raw reading of :data:`RAW_READ` — with the
+    median time the raw reading itself took inside its process."""
+    commands = {"polyplan extract": [sys.executable, "-m", "pipeline", "extract", str(path), "--out", str(out),
+                                     "--force"],
+                **{name: [sys.executable, "-c", code, str(path)] for name, code in RAW_READ.items()}}
+    seconds: dict[str, list[float]] = {name: [] for name in commands}
+    inside: dict[str, list[float]] = {name: [] for name in RAW_READ}
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            run = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=True)
+            seconds[name].append(time.perf_counter() - start)
+            if name in inside:
+                inside[name].append(float(run.stdout))
+    return {name: (statistics.median(values), statistics.median(inside[name]) if name in inside else None)
+            for name, values in seconds.items()}
+
+
+def print_whole_processes(tmp: Path) -> None:
+    times = whole_processes(REFERENCE, tmp / "whole")
+    (ours, _), (pdfium, pdfium_read), (plumber, plumber_read) = (
+        times["polyplan extract"], times["raw PDFium"], times["raw pdfplumber"])
+    print(f"whole processes on the reference PDF (median of 5 rounds, in turn): polyplan extract {ours:.2f} s; "
+          f"raw PDFium text {pdfium:.2f} s (its reading {pdfium_read:.2f} s); raw pdfplumber extract_text "
+          f"{plumber:.2f} s (its reading {plumber_read:.2f} s); ratio {ours / pdfium:.2f}× raw PDFium (target ≤ 4×), "
+          f"{ours / plumber:.2f}× raw pdfplumber")
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="polyplan-bench-"))
+    if "--whole-process" in sys.argv[1:]:
+        print_whole_processes(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     cores = os.cpu_count() or 1
     print(f"polyplan benchmark — {cores} cores, Python {sys.version.split()[0]}")
     for label, path in (("reference PDF (53 pages)", REFERENCE), ("table-layout PDF", TABLE)):
@@ -138,6 +185,7 @@ def main() -> None:
     for copies in (1, 10, 41):
         n, align, checks = alignment_seconds(synthetic(reference, copies))
         print(f"{n} activities per version × 3 versions: alignment {align:.2f} s, checks {checks:.2f} s")
+    print_whole_processes(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

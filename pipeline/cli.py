@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -258,6 +259,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     guard_forked_children()
+    # the libraries' log warnings (pdfminer's "Invalid MediaBox in /Page, defaulting to US Letter") would
+    # print beside polyplan's one line per input: a handler on the root logger keeps Python's last-resort
+    # handler from printing them (a program that set up logging itself keeps its handlers)
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
     try:
         with _stopped_by_signals():
             args = make_parser().parse_args(argv)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import regex
 
-from . import pdfium_text
+from . import pdf_tables, pdfium_text
 from .model import Block, Location, Source
 from .docx_text import _docx_blocks, check_docx
 from .plain_text import _text_blocks, decode_text, strip_markdown
@@ -96,11 +96,43 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
     while n_bold and cut < len(text):
         n_bold -= not text[cut].isspace()
         cut += 1
-    return {"text": normalize(text), "page": page_no, "x0": line["x0"], "x1": line["x1"],
-            "top": line["top"], "bottom": line["bottom"],
-            "size": sizes.most_common(1)[0][0] if sizes else 0.0,
-            "bold": normalize(text[:cut]).strip(),
-            "margin": in_margin(line["top"], line["bottom"], height)}
+    record = {"text": normalize(text), "page": page_no, "x0": line["x0"], "x1": line["x1"],
+              "top": line["top"], "bottom": line["bottom"],
+              "size": sizes.most_common(1)[0][0] if sizes else 0.0,
+              "bold": normalize(text[:cut]).strip(),
+              "margin": in_margin(line["top"], line["bottom"], height)}
+    words = _line_words(text, chars)
+    if words is not None:
+        record["words"] = words
+    return record
+
+
+def _same_glyph(a: dict, b: dict) -> bool:
+    """One glyph drawn twice at one place (pdfplumber's text shows it once)."""
+    return a["text"] == b["text"] and abs(a["x0"] - b["x0"]) < 1 and abs(a["top"] - b["top"]) < 1
+
+
+def _line_words(text: str, chars: list[dict]) -> list[dict] | None:
+    """The words of a pdfplumber line (as :mod:`pipeline.pdf_tables` reads them): each
+    one's text, box (the vertical extent of its first glyph), font size and bold prefix;
+    None when the characters do not spell the text."""
+    chars = [c for k, c in enumerate(chars) if not k or not _same_glyph(chars[k - 1], c)]
+    words, k = [], 0
+    for token in text.split():
+        taken, spelled = [], 0
+        while spelled < len(token) and k < len(chars):
+            taken.append(chars[k])
+            spelled += len(chars[k]["text"])
+            k += 1
+        if spelled != len(token):
+            return None
+        bold = 0
+        while bold < len(taken) and "bold" in taken[bold]["fontname"].lower():
+            bold += 1
+        head = taken[0]
+        words.append({"text": normalize(token), "x0": min(c["x0"] for c in taken), "x1": max(c["x1"] for c in taken),
+                      "top": head["top"], "bottom": head["bottom"], "size": head["size"], "bold": bold})
+    return words
 
 
 def in_margin(top: float, bottom: float, height: float) -> bool:
@@ -117,15 +149,23 @@ def _inside(obj: dict, bboxes) -> bool:
     return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in bboxes)
 
 
+def _page_paths(page) -> list[dict]:
+    """pdfplumber's lines, rectangles and curves of a page, each with its fill colour as
+    ``paint`` (what :func:`pipeline.pdf_tables.find_tables` compares)."""
+    return [{**obj, "paint": pdf_tables.paint_of(obj.get("non_stroking_color"))}
+            for obj in page.lines + page.rects + page.curves]
+
+
 def _page_tables(page, page_no: int) -> list[dict]:
-    """Ruled tables of a page: each cell's lines with its row, column and column span."""
+    """Drawn tables of a page: each cell's lines with its row, column and column span."""
     if not page.edges:
         return []
 
     def lines_of(_row: int, _cell: int, bbox) -> list[dict]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
-        return _page_lines(inner.crop(bbox), page_no, page.height)
-    return [pdfium_text.table_record(table, lines_of) for table in page.find_tables()]
+        return _page_lines(inner.crop(bbox, strict=False), page_no, page.height)  # a cell may overhang the page
+    tables = pdf_tables.find_tables(_page_paths(page), page.width, page.height)
+    return [pdfium_text.table_record(table, lines_of) for table in tables]
 
 
 def _open_pdf(path: Path, password: str | None):
@@ -167,7 +207,19 @@ def _fast_content(page, page_no: int) -> dict | None:
         line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
     for line in lines:  # the margin (running heads, page numbers) is asked of running text only
         line["margin"] = in_margin(line["top"], line["bottom"], height)
+        for word in line.get("words", ()):
+            word["text"] = normalize(word["text"])
     return page
+
+
+def _whitespace_tables(content: dict, page_no: int) -> dict:
+    """The page with its tables aligned by whitespace alone taken out of the running text
+    (:func:`pipeline.pdf_tables.whitespace_tables`); the lines' words are dropped then."""
+    flow, found = pdf_tables.whitespace_tables(content["lines"], page_no)
+    for line in _all_lines(content):
+        line.pop("words", None)
+    tables = sorted(content["tables"] + found, key=lambda t: t["top"]) if found else content["tables"]
+    return {"lines": flow, "tables": tables}
 
 
 PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes
@@ -184,13 +236,13 @@ def _read_page(pdf, fast, index: int) -> dict:
         finally:
             fast_page.close()
         if content is not None:
-            return content
+            return _whitespace_tables(content, page_no)
     page = pdf.pages[index]
     try:
         tables = _page_tables(page, page_no)
         boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
         flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
-        return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
+        return _whitespace_tables({"lines": _page_lines(flow, page_no, page.height), "tables": tables}, page_no)
     finally:
         page.close()
 
@@ -257,6 +309,72 @@ def _furniture_keys(pages: list[list[dict]]) -> set[str]:
     return {key for key in repeated if key}
 
 
+RUNNING_MIN = 3  # pages a running head or footer with the page number must be found on
+
+
+def _edge_rows(lines: list[dict], taken: set[int]) -> list[list[dict]]:
+    """The first and the last printed row of a page's running text (the pieces on it),
+    lines in ``taken`` left out."""
+    lines = [l for l in lines if id(l) not in taken]
+    if not lines:
+        return []
+    first, last = min(l["top"] for l in lines), max(l["top"] for l in lines)
+    rows = [[l for l in lines if abs(l["top"] - edge) <= 2] for edge in sorted({first, last})]
+    return [sorted(row, key=lambda l: l["x0"]) for row in rows]
+
+
+def _row_key(row: list[dict]) -> tuple[str, list[int]]:
+    text = " ".join(l["text"] for l in row)
+    return _DIGITS.sub("#", text), [int(d) for d in _DIGITS.findall(text)]
+
+
+def _paged(pages: list[list[dict]]) -> set[int]:
+    """Ids of the lines of the first or last rows of pages that repeat, digits folded, on
+    at least ``RUNNING_MIN`` pages with one of their numbers the same distance from the
+    page number on every page."""
+    found: dict[str, list] = {}
+    for page_no, lines in enumerate(pages, start=1):
+        for row in _edge_rows(lines, set()):
+            key, numbers = _row_key(row)
+            if numbers:
+                found.setdefault(key, []).append((page_no, numbers, row))
+    out = set()
+    for seen in found.values():
+        if len({page_no for page_no, _, _ in seen}) < RUNNING_MIN:
+            continue
+        if any(len({numbers[k] - page_no for page_no, numbers, _ in seen}) == 1 for k in range(len(seen[0][1]))):
+            out.update(id(line) for _, _, row in seen for line in row)
+    return out
+
+
+def _running_lines(pages: list[list[dict]]) -> set[int]:
+    """Ids of the lines of running heads and footers that print the page number with a
+    title ("6 | Kiribati National Adaptation Plan 2015-2030", "Title 2021 Action Plan 7"),
+    wherever they stand on the page (:func:`_paged`), and of the lines printed next to
+    them as part of them: the next row inward, the same text (digits folded) at the same
+    height on at least ``RUNNING_MIN`` pages (a footer whose title and number take two
+    lines)."""
+    out = _paged(pages)
+    for _ in range(2):  # a running head or footer of up to three lines
+        found: dict[tuple, list] = {}
+        for lines in pages:
+            if not any(id(l) in out for l in lines):
+                continue
+            for row in _edge_rows(lines, out):
+                near = [l for l in lines if id(l) in out and abs(l["top"] - row[0]["top"]) < 3 * _height(row)]
+                if near:
+                    found.setdefault((_row_key(row)[0], round(row[0]["top"])), []).append(row)
+        grown = {id(l) for rows in found.values() if len(rows) >= RUNNING_MIN for row in rows for l in row}
+        if not grown:
+            break
+        out |= grown
+    return out
+
+
+def _height(row: list[dict]) -> float:
+    return max(max(l["bottom"] for l in row) - min(l["top"] for l in row), 1.0)
+
+
 def _paragraphs(lines: list[dict]) -> list[list[dict]]:
     paragraphs: list[list[dict]] = []
     for line in lines:
@@ -271,16 +389,41 @@ def _paragraphs(lines: list[dict]) -> list[list[dict]]:
     return paragraphs
 
 
+def join_with_breaks(texts: list[str], words: Words) -> tuple[str, tuple[int, ...]]:
+    """:func:`~pipeline.text.join_lines` of a paragraph's lines, and where each line but the
+    last ended in the joined text (:attr:`Block.breaks`): the length of the text once the
+    line is in — after its line-end hyphen, where that is removed — so a joining space sits
+    at the offset.
+
+    >>> join_with_breaks(["Бектұрғанов С.Ш.", "Бортник М.М."], Words(set()))
+    ('Бектұрғанов С.Ш. Бортник М.М.', (16,))
+    >>> join_with_breaks(["the imple-", "mentation of well-", "known"], Words({"implementation", "well-known"}))
+    ('the implementation of well-known', (9, 27))
+    """
+    text, breaks = "", []
+    for piece in texts:
+        if not text:
+            text = piece
+            continue
+        joined = join_lines([text, piece], words)  # join_lines folds left: one line at a time is the same
+        end = len(joined) - len(piece)
+        breaks.append(end - 1 if joined[end - 1:end] == " " and len(joined) == len(text) + 1 + len(piece) else end)
+        text = joined
+    return text, tuple(breaks)
+
+
 def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file_index: int,
-                      span: int = 1, **loc) -> list[Block]:
-    """PDF lines to paragraph blocks; ``loc`` gives a table cell's position (no headings there)."""
+                      span: int = 1, cell_box: tuple | None = None, **loc) -> list[Block]:
+    """PDF lines to paragraph blocks; ``loc`` gives a table cell's position (no headings
+    there) and ``cell_box`` the cell's rectangle, each of its paragraphs' box."""
     blocks = []
     for para in _paragraphs(lines):
         first = para[0]
         size = first["size"]
-        bbox = (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
+        bbox = cell_box or (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
+        text, breaks = join_with_breaks([l["text"] for l in para], words)
         blocks.append(Block(
-            text=join_lines([l["text"] for l in para], words), heading=larger.index(size) + 1 if size in larger and not loc else 0,
+            text=text, breaks=breaks, heading=larger.index(size) + 1 if size in larger and not loc else 0,
             bold=first["bold"], span=span,
             loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox, **loc)))
     return blocks
@@ -289,6 +432,7 @@ def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file
 def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple[list[Block], int]:
     pages, count = _pdf_pages(path, limits)
     furniture = _furniture_keys([p["lines"] for p in pages])
+    running = _running_lines([p["lines"] for p in pages])
     all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
     body = statistics.mode(all_sizes) if all_sizes else 0.0
     larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
@@ -297,7 +441,7 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
     for page in pages:
         flow, pieces = [], []
         for line in _numbered(page["lines"]):
-            if line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
+            if id(line) in running or line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
                 blocks.append(Block(text=line["text"], furniture=True, loc=Location(
                     file=file_index, page=line["page"], line=line["line"],
                     bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
@@ -308,7 +452,7 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
             table_no += 1
             cells = [b for cell in table["cells"] for b in _paragraph_blocks(
                 _numbered(cell["lines"]), larger, words, file_index, table=table_no, row=cell["row"],
-                cell=cell["cell"], span=cell["span"])]
+                cell=cell["cell"], span=cell["span"], cell_box=tuple(cell["bbox"]))]
             pieces.append((table["top"], cells))
         page_blocks = [b for _, group in sorted(pieces, key=lambda p: p[0]) for b in group]
         if page_blocks:

@@ -22,6 +22,8 @@ from typing import Callable
 
 import regex
 
+from . import pdf_tables
+
 _LINE_BREAK = regex.compile(r"\r\n|\n|\r")
 SAMPLES = 9  # characters per line asked for their size and box
 
@@ -82,7 +84,21 @@ def _bold_prefix(textpage, start: int, text: str, buffer) -> str:
     return text[:cut].strip()
 
 
-def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffer) -> dict | None:
+def respace(text: str, first: int, gaps: frozenset) -> str:
+    """``text`` (the page's characters from index ``first``) with a space put back before
+    each character whose index is in ``gaps`` (:func:`dropped_spaces`).
+
+    >>> respace("1.1.Development", 40, frozenset({44}))
+    '1.1. Development'
+    """
+    if not gaps:
+        return text
+    return "".join(" " + ch if first + k in gaps and k and not text[k - 1].isspace() else ch
+                   for k, ch in enumerate(text))
+
+
+def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffer,
+            gaps: frozenset = frozenset()) -> dict | None:
     import pypdfium2.raw as raw
     lead = len(raw_text) - len(raw_text.lstrip())
     text = raw_text.strip()
@@ -97,11 +113,11 @@ def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffe
     font_sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in sampled]
     spans = [_vertical(textpage, i, size, view) for i, size in zip(sampled, font_sizes)]
     sizes = Counter(round(size, 1) for size in font_sizes)
-    return {"text": text, "page": page_no,
+    return {"text": respace(text, first, gaps), "page": page_no,
             "x0": view.box(*textpage.get_charbox(sampled[0], loose=True))[0],
             "x1": view.box(*textpage.get_charbox(sampled[-1], loose=True))[2],
             "top": min(t for t, _ in spans), "bottom": max(b for _, b in spans),
-            "size": sizes.most_common(1)[0][0], "bold": _bold_prefix(textpage, first, text, buffer)}
+            "size": sizes.most_common(1)[0][0], "bold": respace(_bold_prefix(textpage, first, text, buffer), first, gaps)}
 
 
 def _vertical(textpage, index: int, size: float, view: View) -> tuple[float, float]:
@@ -173,13 +189,23 @@ def _objects(container, count, get, matrix: tuple):
             yield obj, _compose(own, matrix)
 
 
-def _subpaths(obj, matrix: tuple) -> list[list]:
-    """The painted subpaths of a path object as pdfminer sees them: [shape, points], one
-    letter per operator (m, l, c, h) and the point each places, in page space."""
+def _paint(obj) -> dict | None:
+    """How a path object is painted, as pdfminer records it: ``fill``, ``stroke`` and the
+    fill colour (``paint``, PDFium's RGBA); None for a clipping path ("n"), which paints
+    nothing."""
     import pypdfium2.raw as raw
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     if not raw.FPDFPath_GetDrawMode(obj, fill, stroke) or (not fill.value and not stroke.value):
-        return []  # a clipping path ("n"): pdfminer paints nothing
+        return None
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    paint = tuple(c.value for c in rgba) if raw.FPDFPageObj_GetFillColor(obj, *rgba) else ()
+    return {"fill": bool(fill.value), "stroke": bool(stroke.value), "paint": paint}
+
+
+def _subpaths(obj, matrix: tuple) -> list[list]:
+    """The subpaths of a path object as pdfminer sees them: [shape, points], one letter per
+    operator (m, l, c, h) and the point each places, in page space."""
+    import pypdfium2.raw as raw
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths, bezier = [], 0
@@ -220,32 +246,23 @@ def _classify(shape: str, pts: list[tuple[float, float]]) -> tuple[str, list]:
 
 
 def page_paths(page, view: View) -> list[dict]:
-    """The page's painted lines, rectangles and curves as pdfplumber's objects (top-down)."""
+    """The page's painted lines, rectangles and curves as pdfplumber's objects (top-down),
+    in painting order, with how each is painted (:func:`_paint`)."""
     import pypdfium2.raw as raw
     height = view.height
     out = []
     for obj, matrix in _objects(page, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, view.ctm):
+        paint = _paint(obj)
+        if paint is None:
+            continue
         for shape, pts in _subpaths(obj, matrix):
             kind, pts = _classify(shape, pts)
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
             x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             out.append({"object_type": kind, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": height - y1,
                         "bottom": height - y0, "doctop": height - y1, "width": x1 - x0, "height": y1 - y0,
-                        "pts": [(px, height - py) for px, py in pts]})
+                        "pts": [(px, height - py) for px, py in pts], **paint})
     return out
-
-
-def find_tables(paths: list[dict], width: float, height: float) -> list:
-    """pdfplumber's ``Page.find_tables()`` (default settings) over these objects' edges."""
-    from types import SimpleNamespace
-
-    from pdfplumber.table import TableFinder
-    from pdfplumber.utils import obj_to_edges
-    by_kind = {"line": [], "rect": [], "curve": []}
-    for obj in paths:
-        by_kind[obj["object_type"]].extend(obj_to_edges(obj))
-    edges = by_kind["line"] + by_kind["rect"] + by_kind["curve"]  # pdfplumber's Page.edges order
-    return TableFinder(SimpleNamespace(edges=edges, bbox=(0, 0, width, height))).tables if edges else []
 
 
 # --- a page's lines, in and out of tables ------------------------------------------------------
@@ -296,50 +313,147 @@ def _runs(text: str, start: int, end: int, region) -> list[tuple[int, int, objec
     return [tuple(r) for r in runs]
 
 
+TOUCH = 0.15  # pieces of a line closer than this many ems are one word ("Inter" + "-Agency")
+
+
 def _same_line(lines: list[dict]) -> list[dict]:
     """A cell's pieces on one printed line (top within 3 pt, pdfplumber's tolerance) joined
-    left to right, and the lines top-down."""
-    out: list[list[dict]] = []
-    for line in sorted(lines, key=lambda l: l["top"]):
-        if out and abs(line["top"] - out[-1][0]["top"]) <= 3:
-            out[-1].append(line)
-        else:
-            out.append([line])
+    left to right — with a space where a gap parts them (PDFium may break a line before a
+    hyphen drawn apart: "Inter", "-Agency") — and the lines top-down."""
     merged = []
-    for group in out:
-        group.sort(key=lambda l: l["x0"])
+    for group in pdf_tables.visual_rows(lines, 3):
         first = dict(group[0])
-        if len(group) > 1:
-            first.update(text=" ".join(l["text"] for l in group), x1=max(l["x1"] for l in group),
-                         bottom=max(l["bottom"] for l in group))
+        for prev, line in zip(group, group[1:]):
+            apart = line["x0"] - prev["x1"] > TOUCH * max(line["size"], 1.0)
+            first["text"] += (" " if apart else "") + line["text"]
+        first.update(x1=max(l["x1"] for l in group), bottom=max(l["bottom"] for l in group))
         merged.append(first)
     return merged
 
 
+_TEXT = 1  # FPDF_PAGEOBJ_TEXT
+
+
+def dropped_spaces(page, textpage, text: str, view: View) -> frozenset:
+    """Indexes of the characters before which the page draws a space that PDFium's text
+    leaves out: a text object of its own that PDFium measures zero wide and so skips
+    (Word writes the space after "1.1." before a tab so), where pdfminer reads a space
+    glyph.  Only between two characters of one line that no space parts already."""
+    import pypdfium2.raw as raw
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = set()
+    for k in range(raw.FPDFPage_CountObjects(page)):
+        obj = raw.FPDFPage_GetObject(page, k)
+        if raw.FPDFPageObj_GetType(obj) != _TEXT or not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        if right.value - left.value > 0.01 or raw.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:
+            continue  # a glyph PDFium reads (the length counts the closing NUL)
+        x, y = left.value, (bottom.value + top.value) / 2
+        index = raw.FPDFText_GetCharIndexAtPos(textpage, x, y, 4.0, 2.0)
+        if index < 0 or index >= len(text):
+            continue
+        box = textpage.get_charbox(index)
+        after = index if (box[0] + box[2]) / 2 > x else index + 1
+        if 0 < after < len(text) and not text[after - 1].isspace() and not text[after].isspace():
+            out.add(after)
+    return frozenset(out)
+
+
+def _spans(textpage, start: int, count: int, view: View) -> list[tuple[float, float]]:
+    """(x0, x1) of the runs PDFium boxes a stretch of text in (one per text object), left to right."""
+    import pypdfium2.raw as raw
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    out = []
+    for k in range(raw.FPDFText_CountRects(textpage, start, count)):
+        raw.FPDFText_GetRect(textpage, k, left, top, right, bottom)
+        x0, _, x1, _ = view.box(left.value, bottom.value, right.value, top.value)
+        out.append((x0, x1))
+    return sorted(out)
+
+
+def _wide_gaps(rows: list[list[tuple[dict, list]]]) -> bool:
+    """Does a printed row show the gaps of column heads (two at least ``GUTTER`` wide)?"""
+    for row in rows:
+        spans = sorted(span for _, spans in row for span in spans)
+        gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
+        if sum(gap >= pdf_tables.GUTTER - 1 for gap in gaps) >= 2:
+            return True
+    return False
+
+
+def _tokens(text: str, first: int, gaps: frozenset) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of its words, cut at spaces and where a space was dropped."""
+    out = []
+    for m in regex.finditer(r"\S+", text):
+        start = m.start()
+        for k in range(m.start() + 1, m.end()):
+            if first + k in gaps:
+                out.append((start, k))
+                start = k
+        out.append((start, m.end()))
+    return out
+
+
+def _words(textpage, first: int, text: str, view: View, buffer, gaps: frozenset) -> list[dict]:
+    """The words of a line (as :mod:`pipeline.pdf_tables` reads them): each one's text, box
+    (the vertical extent as pdfminer places its first glyph), font size and bold prefix."""
+    import pypdfium2.raw as raw
+    out = []
+    for start, end in _tokens(text, first, gaps):
+        a, b = first + start, first + end - 1
+        head, tail = view.box(*textpage.get_charbox(a, loose=True)), view.box(*textpage.get_charbox(b, loose=True))
+        size = raw.FPDFText_GetFontSize(textpage, a)
+        top, bottom = _vertical(textpage, a, size, view)
+        bold = 0
+        while bold < end - start and "bold" in _font(textpage, a + bold, buffer).lower():
+            bold += 1
+        out.append({"text": text[start:end], "x0": min(head[0], tail[0]), "x1": max(head[2], tail[2]),
+                    "top": top, "bottom": bottom, "size": size, "bold": bold})
+    return out
+
+
+def _add_words(flow: list[tuple[dict, int, str, list]], textpage, view: View, buffer, gaps: frozenset) -> None:
+    """Words for every running-text line of a page where some printed row shows the gaps
+    of column heads (:func:`_wide_gaps`): a table aligned by whitespace may start there."""
+    rows = pdf_tables.visual_rows([record for record, _, _, _ in flow])
+    by_id = {id(record): (record, spans) for record, _, _, spans in flow}
+    if _wide_gaps([[by_id[id(line)] for line in row] for row in rows]):
+        for record, first, text, _ in flow:
+            record["words"] = _words(textpage, first, text, view, buffer, gaps)
+
+
 def page_content(page, page_no: int) -> tuple[list[dict], list[dict], float] | None:
-    """The page's lines outside tables, its ruled tables (each cell's lines with its row,
-    column and column span, as :func:`pipeline.extract` reads them through pdfplumber) and
-    its height; None when one of the sampled glyphs has no Unicode meaning."""
+    """The page's lines outside tables (with their words where a table aligned by
+    whitespace may be, :func:`_add_words`), its drawn tables (each cell's lines with its
+    row, column and column span, as :func:`pipeline.extract` reads them through
+    pdfplumber) and its height; None when one of the sampled glyphs has no Unicode meaning."""
     view = View.of(page)
-    tables = find_tables(page_paths(page, view), page.get_width(), view.height)
+    tables = pdf_tables.find_tables(page_paths(page, view), page.get_width(), view.height)
     textpage = page.get_textpage()
     try:
         raw_text = textpage.get_text_range()
         text = raw_text.replace("\ufffe", "-")
         buffer = ctypes.create_string_buffer(256)
         region = _region_finder(tables, textpage, view) if tables else None
+        gaps = dropped_spaces(page, textpage, text, view)
         flow, cells = [], {}
         for start, end in line_spans(raw_text):
             for run_start, run_end, where in _runs(text, start, end, region) if tables else ((start, end, None),):
-                record = _record(textpage, run_start, text[run_start:run_end], page_no, view, buffer)
-                if record:
-                    (flow if where is None else cells.setdefault(where, [])).append(record)
+                piece = text[run_start:run_end]
+                record = _record(textpage, run_start, piece, page_no, view, buffer, gaps)
+                if record and where is None:
+                    first = run_start + len(piece) - len(piece.lstrip())
+                    flow.append((record, first, piece.strip(), _spans(textpage, first, len(piece.strip()), view)))
+                elif record:
+                    cells.setdefault(where, []).append(record)
+        _add_words(flow, textpage, view, buffer, gaps)
     except Unmapped:
         return None
     finally:
         textpage.close()
-    return flow, [table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
-                  for t, table in enumerate(tables)], view.height
+    return [record for record, _, _, _ in flow], [
+        table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
+        for t, table in enumerate(tables)], view.height
 
 
 def table_record(table, lines_of: Callable[[int, int, tuple], list[dict]]) -> dict:

@@ -181,14 +181,17 @@ class Words:
 def join_lines(texts: list[str], words: Words) -> str:
     """Lines of one paragraph joined, undoing line-end hyphenation where the evidence of
     the document says so.  A hyphen between letters at a line end stays (a compound) when
-    the document prints that compound, or a compound with the same first element; it goes
-    (a word broken by the typesetter) when the joined word is a word of the document, or
-    when neither piece is; otherwise (``Criminal-Procedure``, ``anti-trafficking``) it stays.
+    the document prints that compound; it goes (a word broken by the typesetter) when the
+    document prints the joined word whole; else it stays when the document prints a
+    compound with the same first element, and goes when the joined word is a word of the
+    document (by its stem) or neither piece is; otherwise (``Criminal-Procedure``,
+    ``anti-trafficking``) it stays.
 
     >>> join_lines(["the imple-", "mentation of well-", "known plans, Criminal-", "Procedure, anti-",
-    ...             "trafficking, Passe-", "nger"],
-    ...            Words({"implementation", "well-known", "well-", "criminal", "procedure", "trafficking"}))
-    'the implementation of well-known plans, Criminal-Procedure, anti-trafficking, Passenger'
+    ...             "trafficking, Passe-", "nger, in-", "ternational in-", "kind"],
+    ...            Words({"implementation", "well-known", "well-", "criminal", "procedure", "trafficking",
+    ...                   "in-depth", "in-", "international", "kind"}))
+    'the implementation of well-known plans, Criminal-Procedure, anti-trafficking, Passenger, international in-kind'
     """
     text = ""
     for piece in texts:
@@ -204,6 +207,10 @@ def join_lines(texts: list[str], words: Words) -> str:
 
 
 def _broken(head: str, tail: str, words: Words) -> bool:
-    if {f"{head}-{tail}".casefold(), f"{head}-".casefold()} & words.words:
-        return False
+    if f"{head}-{tail}".casefold() in words.words:
+        return False  # the compound is printed
+    if (head + tail).casefold() in words.words:
+        return True  # the joined word is printed whole ("in-" + "ternational" where "in-depth" is printed too)
+    if f"{head}-".casefold() in words.words:
+        return False  # a compound with this first element is printed
     return head + tail in words or not (head in words or tail in words)

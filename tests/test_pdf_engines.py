@@ -29,8 +29,11 @@ def without_boxes(value):
 
 
 @pytest.mark.parametrize("path", [NAP["pdf"], FILES / "nap-en-hyphenated.pdf", FILES / "nap-by-language" / "plan-3.pdf",
-                                  FILES / "nap-table.pdf", FILES / "garbled.pdf", FILES / "styled-headings.pdf"],
-                         ids=["reference", "hyphenated", "russian", "table", "garbled", "styled"])
+                                  FILES / "nap-table.pdf", FILES / "garbled.pdf", FILES / "styled-headings.pdf",
+                                  FILES / "filled-en.pdf", FILES / "filled-ru.pdf", FILES / "milestones-en.pdf",
+                                  FILES / "milestones-ru.pdf"],
+                         ids=["reference", "hyphenated", "russian", "table", "garbled", "styled", "filled-en", "filled-ru",
+                              "milestones-en", "milestones-ru"])
 def test_plan_json_identical_through_both_engines(path):
     slow = paths_to_plan([path], path.stem, limits=Limits(pdf_engine="plumber"))
     fast = paths_to_plan([path], path.stem, limits=Limits(pdf_engine="auto"))
@@ -72,7 +75,8 @@ def test_pages_shared_among_processes_give_the_same_plan():
 
 DRAWN_OBJECTS = {"lines": {"line": 32}, "cells": {"rect": 21}, "rules": {"rect": 32},
                  "form": {"line": 6, "rect": 26}, "curves": {"line": 32, "curve": 1},
-                 "rotate90": {"line": 32}, "rotate180": {"line": 32}, "rotate270": {"line": 32}, "offset": {"line": 32}}
+                 "rotate90": {"line": 32}, "rotate180": {"line": 32}, "rotate270": {"line": 32}, "offset": {"line": 32},
+                 "fills": {"rect": 21}, "shading": {"rect": 45}}
 DRAWN_ACTIVITIES = [
     ("1.1", "1.1.1", "Prepare the annual report on the plan.", ["Report approved"], ["Working group"], "2020-2022"),
     ("1.1", "1.1.2", "Train the staff of the Ministry of Justice.", ["Staff trained"], ["Ministry of Justice"], "2021"),
@@ -81,15 +85,17 @@ DRAWN_ACTIVITIES = [
 
 
 def _boxes(objects) -> list[tuple]:
-    return sorted((o["object_type"], *(round(o[k], 3) for k in ("x0", "top", "x1", "bottom"))) for o in objects)
+    return sorted((o["object_type"], *(round(o[k], 3) for k in ("x0", "top", "x1", "bottom")), o["fill"], o["stroke"])
+                  for o in objects)
 
 
 @pytest.mark.parametrize("style", drawn.STYLES)
 def test_a_table_drawn_any_way_is_read_alike_by_both_engines(style):
     """Borders as segments, cell rectangles, filled rules, a scaled form XObject with
     many-subpath and closed paths, next to a curve, on a page turned by /Rotate or on an
-    offset MediaBox: PDFium's objects are pdfminer's (kind and box, as displayed), and the
-    plans are the same."""
+    offset MediaBox; or no borders, the cells filled (white gaps between them, or each line
+    shaded again in its cell's colour): PDFium's objects are pdfminer's (kind, box and
+    painting, as displayed), and the plans are the same."""
     import pdfplumber
     path = FILES / f"drawn-{style}.pdf"
     with pdfplumber.open(str(path)) as pdf:

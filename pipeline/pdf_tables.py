@@ -1,0 +1,295 @@
+"""Tables drawn on PDF pages, found as a reader sees them — on either engine's objects.
+
+Both PDF engines hand :func:`find_tables` the page's painted lines, rectangles and curves
+as pdfplumber's objects (with ``fill``, ``stroke`` and ``paint``, the fill colour as the
+engine reports it), so the tables found are the same on both paths.  The steps, each a
+function:
+
+* :func:`hidden_rects` — a filled rectangle painted wholly inside the rectangle beneath it
+  in the same colour shows nothing: Word paints a shaded cell, then each of its shaded
+  lines again, and those inner boxes would cut the cell into a grid of its lines;
+* :func:`fill_gap` — cells drawn as filled rectangles with thin white gaps between them
+  and no rules: the widest such gap becomes the tolerance within which pdfplumber snaps
+  and joins edges, so both sides of a gap are one border;
+* pdfplumber's ``TableFinder`` (its ``lines`` strategy, those tolerances) over the edges
+  of what is left, in pdfplumber's ``Page.edges`` order.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from types import SimpleNamespace
+
+RULE = 2.0  # a filled rectangle thinner than this (pt) is a rule, not a cell
+MAX_GAP = 6.0  # the widest white gap between filled cells read as one border (pt)
+DEFAULT_TOLERANCE = 3.0  # pdfplumber's snap, join and intersection tolerances
+MAX_RECTS = 3000  # beyond this a page is a drawing (a chart), not a table: no hidden-rect search
+
+
+def paint_of(color) -> tuple:
+    """pdfplumber's colour value (a number, a tuple or list of components, a pattern name or
+    None) as a comparable tuple.
+
+    >>> paint_of(0), paint_of([0.5, 0.25, 1]), paint_of(None)
+    ((0.0,), (0.5, 0.25, 1.0), ())
+    """
+    if color is None:
+        return ()
+    if isinstance(color, (int, float)):
+        return (round(float(color), 4),)
+    if isinstance(color, (tuple, list)):
+        return tuple(round(float(c), 4) if isinstance(c, (int, float)) else str(c) for c in color)
+    return (str(color),)
+
+
+def _filled(obj: dict) -> bool:
+    return obj["object_type"] == "rect" and obj.get("fill") and not obj.get("stroke")
+
+
+def _overlap(a: dict, b: dict, tol: float = 0.01) -> bool:
+    """Do two boxes share some area (more than rounding: rectangles meeting at an edge do not)?"""
+    return (a["x0"] < b["x1"] - tol and b["x0"] < a["x1"] - tol
+            and a["top"] < b["bottom"] - tol and b["top"] < a["bottom"] - tol)
+
+
+def _contains(outer: dict, inner: dict, tol: float = 0.01) -> bool:
+    return (outer["x0"] <= inner["x0"] + tol and inner["x1"] <= outer["x1"] + tol
+            and outer["top"] <= inner["top"] + tol and inner["bottom"] <= outer["bottom"] + tol)
+
+
+def hidden_rects(objects: list[dict]) -> set[int]:
+    """Indexes of the filled rectangles that show nothing: each lies wholly inside the
+    last filled rectangle painted before it that it overlaps, and has that one's colour."""
+    filled = [k for k, obj in enumerate(objects) if _filled(obj)]
+    if len(filled) > MAX_RECTS:
+        return set()
+    hidden, below = set(), []
+    for k in filled:
+        rect = objects[k]
+        under = next((objects[j] for j in reversed(below) if _overlap(objects[j], rect)), None)
+        below.append(k)
+        if under is not None and _contains(under, rect) and under.get("paint") == rect.get("paint"):
+            hidden.add(k)
+    return hidden
+
+
+def fill_gap(cells: list[dict]) -> float:
+    """The widest white gap (up to ``MAX_GAP``) between two filled cells facing each other
+    across it — side by side in one row or one above the other in one column — or 0.
+
+    >>> box = lambda x0, top, x1, bottom: {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+    >>> fill_gap([box(0, 0, 50, 20), box(54, 0, 90, 20), box(0, 25, 50, 40), box(200, 0, 250, 20)])
+    5
+    """
+    widest = 0.0
+    for lo, hi, side_lo, side_hi in (("x0", "x1", "top", "bottom"), ("top", "bottom", "x0", "x1")):
+        ordered = sorted(cells, key=lambda c: c[lo])
+        starts = [c[lo] for c in ordered]
+        for a in cells:
+            k = bisect.bisect_right(starts, a[hi])
+            while k < len(ordered) and starts[k] - a[hi] <= MAX_GAP:
+                b = ordered[k]
+                if min(a[side_hi], b[side_hi]) - max(a[side_lo], b[side_lo]) > RULE:
+                    widest = max(widest, b[lo] - a[hi])
+                k += 1
+    return widest
+
+
+def _cells(objects: list[dict], hidden: set[int]) -> list[dict]:
+    return [obj for k, obj in enumerate(objects) if k not in hidden and _filled(obj)
+            and min(obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]) >= RULE]
+
+
+def find_tables(objects: list[dict], width: float, height: float) -> list:
+    """pdfplumber's tables (``lines`` strategy) over the edges of the visible objects."""
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils import obj_to_edges
+    hidden = hidden_rects(objects)
+    by_kind = {"line": [], "rect": [], "curve": []}
+    for k, obj in enumerate(objects):
+        if k not in hidden:
+            by_kind[obj["object_type"]].extend(obj_to_edges(obj))
+    edges = by_kind["line"] + by_kind["rect"] + by_kind["curve"]  # pdfplumber's Page.edges order
+    if not edges:
+        return []
+    gap = fill_gap(_cells(objects, hidden)) if len(objects) <= MAX_RECTS else 0.0
+    settings = {}
+    if gap >= DEFAULT_TOLERANCE:
+        tolerance = gap + 0.5
+        settings = {"snap_tolerance": tolerance, "join_tolerance": tolerance, "intersection_tolerance": tolerance}
+    return TableFinder(SimpleNamespace(edges=edges, bbox=(0, 0, width, height)), settings).tables
+
+
+# --- tables aligned by whitespace alone ---------------------------------------------------------
+#
+# A line record may carry ``words``: for each word of its text, in order, {"text", "x0",
+# "x1", "top", "bottom", "size", "bold"} (``bold``: how many of its first characters are
+# in a bold font).  Both engines give them for the pages where a line shows wide gaps; the
+# functions below read tables from them the same way whichever engine read the page.
+
+GUTTER = 8.0  # the least gap (pt, and at least one em) between two column heads
+HEAD_WORDS = 5  # the most words a column head may have
+MIN_HEADS = 3  # the fewest columns a whitespace table may have
+FREE = 0.4  # a gutter stays open while a strip this many ems wide is free of words in every line
+ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (see extract._paragraphs)
+END_GAP = 2.5  # a gap of this many line heights ends the table
+
+
+def visual_rows(lines: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+    """The lines grouped into printed rows (tops within ``tolerance`` pt of the row's
+    first), top-down, each left to right."""
+    rows: list[list[dict]] = []
+    for line in sorted(lines, key=lambda l: l["top"]):
+        if rows and abs(line["top"] - rows[-1][0]["top"]) <= tolerance:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda l: l["x0"]) for row in rows]
+
+
+def _words(row: list[dict]) -> list[dict] | None:
+    if any("words" not in line for line in row):
+        return None
+    return sorted((w for line in row for w in line["words"]), key=lambda w: w["x0"])
+
+
+def head_segments(words: list[dict]) -> list[list[dict]] | None:
+    """A printed row as column heads: its words cut where the gap is at least ``GUTTER``
+    (and an em), when that gives at least ``MIN_HEADS`` heads of at most ``HEAD_WORDS``
+    words each, two of them with letters; else None."""
+    segments: list[list[dict]] = []
+    for word in words:
+        if segments and word["x0"] - segments[-1][-1]["x1"] < max(GUTTER, word["size"]):
+            segments[-1].append(word)
+        else:
+            segments.append([word])
+    if len(segments) < MIN_HEADS or any(len(s) > HEAD_WORDS for s in segments):
+        return None
+    if sum(any(ch.isalpha() for w in s for ch in w["text"]) for s in segments) < 2:
+        return None  # a chart's axis (100 120 140), not column heads
+    return segments
+
+
+def _narrow(free: list[tuple[float, float]], words: list[dict], least: float) -> list[tuple[float, float]]:
+    """The strips of ``free`` that no word covers, at least ``least`` wide."""
+    for word in words:
+        cut = []
+        for lo, hi in free:
+            if word["x1"] <= lo or word["x0"] >= hi:
+                cut.append((lo, hi))
+                continue
+            cut += [piece for piece in ((lo, word["x0"]), (word["x1"], hi)) if piece[1] - piece[0] >= least]
+        free = cut
+    return free
+
+
+def _size(words: list[dict]) -> float:
+    """The most common font size of the words."""
+    return Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
+
+
+def _height(row: list[dict]) -> float:
+    return max(max(l["bottom"] for l in row) - min(l["top"] for l in row), 1.0)
+
+
+def _table_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]):
+    """From the head row ``rows[start]``: the rows that keep every gutter open, and the
+    gutters (each a list of free strips)."""
+    size = _size([w for s in segments for w in s])
+    least = FREE * size
+    gutters = [[(a[-1]["x1"], b[0]["x0"])] for a, b in zip(segments, segments[1:])]
+    taken = [rows[start]]
+    for row in rows[start + 1:]:
+        words = _words(row)
+        gap = min(l["top"] for l in row) - max(l["bottom"] for l in taken[-1])
+        if not words or gap > END_GAP * _height(taken[-1]) or abs(_size(words) - size) > 0.5:
+            break
+        narrowed = [_narrow(free, words, least) for free in gutters]
+        if not all(narrowed):
+            break
+        gutters = narrowed
+        taken.append(row)
+    return taken, gutters
+
+
+def _bold(words: list[dict]) -> str:
+    """The leading bold text of a cell line (as :func:`pipeline.extract._line_record` counts it)."""
+    out = []
+    for word in words:
+        if word["bold"] < len(word["text"]):
+            if word["bold"]:
+                out.append(word["text"][:word["bold"]])
+            break
+        out.append(word["text"])
+    return " ".join(out)
+
+
+def _cell_line(words: list[dict], page_no: int) -> dict:
+    return {"text": " ".join(w["text"] for w in words), "page": page_no,
+            "x0": words[0]["x0"], "x1": max(w["x1"] for w in words),
+            "top": min(w["top"] for w in words), "bottom": max(w["bottom"] for w in words),
+            "size": _size(words), "bold": _bold(words)}
+
+
+def _starts_row(columns: list[list[dict]], gap: float, height: float) -> bool:
+    """Does a printed row start a table row: after a paragraph's gap, with words in the
+    first column or in two columns or more (a cell's second paragraph is in one column)."""
+    filled = [k for k, words in enumerate(columns) if words]
+    return gap > ROW_GAP * height and (0 in filled or len(filled) > 1)
+
+
+def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> dict | None:
+    """The table (as :func:`pipeline.pdfium_text.table_record` gives one) of printed rows
+    whose columns are parted by ``gutters``: each gutter's widest free strip is a border at
+    its middle; a table row starts after a gap (:func:`_starts_row`).  None unless some
+    row under the head fills two columns or more, and the rows under the head are two or
+    more or one filling ``MIN_HEADS`` columns."""
+    borders = [(lo + hi) / 2 for lo, hi in (max(free, key=lambda f: f[1] - f[0]) for free in gutters)]
+    table_rows: list[list[list[list[dict]]]] = []  # table row > printed row > column > words
+    for k, row in enumerate(rows):
+        columns = [[] for _ in range(len(borders) + 1)]
+        for word in _words(row):
+            columns[bisect.bisect(borders, (word["x0"] + word["x1"]) / 2)].append(word)
+        gap = min(l["top"] for l in row) - max(l["bottom"] for l in rows[k - 1]) if k else 0.0
+        if not k or _starts_row(columns, gap, _height(rows[k - 1])):
+            table_rows.append([])
+        table_rows[-1].append(columns)
+    filled = [sum(1 for c in range(len(borders) + 1) if any(cols[c] for cols in row)) for row in table_rows[1:]]
+    if not filled or max(filled) < 2 or (len(filled) < 2 and filled[0] < MIN_HEADS):
+        return None
+    x0 = min(w["x0"] for row in rows for w in _words(row))
+    x1 = max(w["x1"] for row in rows for w in _words(row))
+    edges = [x0, *borders, x1]
+    cells = []
+    for r, row in enumerate(table_rows, start=1):
+        words = [w for cols in row for col in cols for w in col]
+        top, bottom = min(w["top"] for w in words), max(w["bottom"] for w in words)
+        for c in range(len(borders) + 1):
+            lines = [_cell_line(cols[c], page_no) for cols in row if cols[c]]
+            if lines:
+                cells.append({"row": r, "cell": c + 1, "span": 1, "bbox": (edges[c], top, edges[c + 1], bottom),
+                              "lines": lines})
+    top = cells[0]["bbox"][1]
+    return {"top": top, "bbox": (x0, top, x1, max(c["bbox"][3] for c in cells)), "cells": cells}
+
+
+def whitespace_tables(lines: list[dict], page_no: int) -> tuple[list[dict], list[dict]]:
+    """A page's running-text lines without the tables aligned by whitespace alone, and
+    those tables: each from a head row (:func:`head_segments`) down the rows that keep
+    its gutters open (:func:`_table_rows`).  Lines without ``words`` are never read as
+    table lines."""
+    rows = visual_rows(lines)
+    used, tables, k = set(), [], 0
+    while k < len(rows):
+        words = _words(rows[k])
+        segments = head_segments(words) if words else None
+        if segments:
+            taken, gutters = _table_rows(rows, k, segments)
+            table = whitespace_table(taken, gutters, page_no)
+            if table:
+                tables.append(table)
+                used.update(id(line) for row in taken for line in row)
+                k += len(taken)
+                continue
+        k += 1
+    return [line for line in lines if id(line) not in used], tables

@@ -192,17 +192,20 @@ def _height(row: list[dict]) -> float:
     return max(max(l["bottom"] for l in row) - min(l["top"] for l in row), 1.0)
 
 
-def _table_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]):
-    """From the head row ``rows[start]``: the rows that keep every gutter open, and the
-    gutters (each a list of free strips)."""
+def _printed_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]):
+    """From the head row ``rows[start]``: the rows that keep every gutter open, up to a gap
+    of ``END_GAP`` lines, another font size or the head printed again (the next table), and
+    the gutters (each a list of free strips)."""
     size = _size([w for s in segments for w in s])
     least = FREE * size
+    head = [w["text"] for s in segments for w in s]
     gutters = [[(a[-1]["x1"], b[0]["x0"])] for a, b in zip(segments, segments[1:])]
     taken = [rows[start]]
     for row in rows[start + 1:]:
         words = _words(row)
         gap = min(l["top"] for l in row) - max(l["bottom"] for l in taken[-1])
-        if not words or gap > END_GAP * _height(taken[-1]) or abs(_size(words) - size) > 0.5:
+        if not words or gap > END_GAP * _height(taken[-1]) or abs(_size(words) - size) > 0.5 \
+                or [w["text"] for w in words] == head:
             break
         narrowed = [_narrow(free, words, least) for free in gutters]
         if not all(narrowed):
@@ -238,14 +241,10 @@ def _starts_row(columns: list[list[dict]], gap: float, height: float) -> bool:
     return gap > ROW_GAP * height and (0 in filled or len(filled) > 1)
 
 
-def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> dict | None:
-    """The table (as :func:`pipeline.pdfium_text.table_record` gives one) of printed rows
-    whose columns are parted by ``gutters``: each gutter's widest free strip is a border at
-    its middle; a table row starts after a gap (:func:`_starts_row`).  None unless some
-    row under the head fills two columns or more, and the rows under the head are two or
-    more or one filling ``MIN_HEADS`` columns."""
-    borders = [(lo + hi) / 2 for lo, hi in (max(free, key=lambda f: f[1] - f[0]) for free in gutters)]
-    table_rows: list[list[list[list[dict]]]] = []  # table row > printed row > column > words
+def _table_rows(rows: list[list[dict]], borders: list[float]) -> list[list[list[list[dict]]]]:
+    """The printed rows cut into table rows (:func:`_starts_row`): table row > printed row >
+    column > words."""
+    table_rows: list[list[list[list[dict]]]] = []
     for k, row in enumerate(rows):
         columns = [[] for _ in range(len(borders) + 1)]
         for word in _words(row):
@@ -254,42 +253,60 @@ def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> dic
         if not k or _starts_row(columns, gap, _height(rows[k - 1])):
             table_rows.append([])
         table_rows[-1].append(columns)
-    filled = [sum(1 for c in range(len(borders) + 1) if any(cols[c] for cols in row)) for row in table_rows[1:]]
+    return table_rows
+
+
+def _columns_filled(table_row: list[list[list[dict]]]) -> int:
+    return sum(1 for c in range(len(table_row[0])) if any(cols[c] for cols in table_row))
+
+
+def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> tuple[dict | None, int]:
+    """The table (as :func:`pipeline.pdfium_text.table_record` gives one) of printed rows
+    whose columns are parted by ``gutters`` — each gutter's widest free strip is a border at
+    its middle; a table row starts after a gap (:func:`_starts_row`) — and how many of the
+    printed rows it takes: trailing rows with words in one column only (a short heading or
+    paragraph after the table) are left to the running text.  (None, 0) unless some row
+    under the head fills two columns or more, and the rows under the head are two or more
+    or one filling ``MIN_HEADS`` columns."""
+    borders = [(lo + hi) / 2 for lo, hi in (max(free, key=lambda f: f[1] - f[0]) for free in gutters)]
+    table_rows = _table_rows(rows, borders)
+    while len(table_rows) > 1 and _columns_filled(table_rows[-1]) < 2:
+        table_rows.pop()
+    filled = [_columns_filled(row) for row in table_rows[1:]]
     if not filled or max(filled) < 2 or (len(filled) < 2 and filled[0] < MIN_HEADS):
-        return None
-    x0 = min(w["x0"] for row in rows for w in _words(row))
-    x1 = max(w["x1"] for row in rows for w in _words(row))
-    edges = [x0, *borders, x1]
+        return None, 0
+    taken = sum(len(row) for row in table_rows)
+    words = [w for row in rows[:taken] for w in _words(row)]
+    edges = [min(w["x0"] for w in words), *borders, max(w["x1"] for w in words)]
     cells = []
     for r, row in enumerate(table_rows, start=1):
-        words = [w for cols in row for col in cols for w in col]
-        top, bottom = min(w["top"] for w in words), max(w["bottom"] for w in words)
+        inside = [w for cols in row for col in cols for w in col]
+        top, bottom = min(w["top"] for w in inside), max(w["bottom"] for w in inside)
         for c in range(len(borders) + 1):
             lines = [_cell_line(cols[c], page_no) for cols in row if cols[c]]
             if lines:
                 cells.append({"row": r, "cell": c + 1, "span": 1, "bbox": (edges[c], top, edges[c + 1], bottom),
                               "lines": lines})
     top = cells[0]["bbox"][1]
-    return {"top": top, "bbox": (x0, top, x1, max(c["bbox"][3] for c in cells)), "cells": cells}
+    return {"top": top, "bbox": (edges[0], top, edges[-1], max(c["bbox"][3] for c in cells)), "cells": cells}, taken
 
 
 def whitespace_tables(lines: list[dict], page_no: int) -> tuple[list[dict], list[dict]]:
     """A page's running-text lines without the tables aligned by whitespace alone, and
     those tables: each from a head row (:func:`head_segments`) down the rows that keep
-    its gutters open (:func:`_table_rows`).  Lines without ``words`` are never read as
-    table lines."""
+    its gutters open (:func:`_printed_rows`, :func:`whitespace_table`).  Lines without
+    ``words`` are never read as table lines."""
     rows = visual_rows(lines)
     used, tables, k = set(), [], 0
     while k < len(rows):
         words = _words(rows[k])
         segments = head_segments(words) if words else None
         if segments:
-            taken, gutters = _table_rows(rows, k, segments)
-            table = whitespace_table(taken, gutters, page_no)
+            table, taken = whitespace_table(*_printed_rows(rows, k, segments), page_no)
             if table:
                 tables.append(table)
-                used.update(id(line) for row in taken for line in row)
-                k += len(taken)
+                used.update(id(line) for row in rows[k:k + taken] for line in row)
+                k += taken
                 continue
         k += 1
     return [line for line in lines if id(line) not in used], tables

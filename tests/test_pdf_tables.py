@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex
 import pytest
 
-from pipeline import pdf_tables
+from pipeline import extract, pdf_tables
 from pipeline.extract import Limits, file_to_blocks
 
 from .conftest import NAP, ROOT
@@ -135,21 +135,26 @@ MILESTONES = {
         (4, 4, 1, "Октябрь 2021 года", ()),
     ],
 }
-MILESTONE_TEXT = {  # the running text of each page, in order (headings, lead agencies)
+MILESTONE_TEXT = {  # the running text of each page, in order (title, introduction, actions, lead agencies)
     "en": [["Open Government 2021 Action Plan",
             "This action plan sets out the commitments of the Government for 2021. Each action names its milestones, "
             "how progress is measured and reported, and when it is due.",
             "Action 1. Open budget data", "Lead agency: Ministry of Finance"],
-           ["Action 2. Transparent public procurement", "Lead agency: Public Procurement Agency"],
-           ["Action 3. Access to information", "Lead agency: Ministry of Justice"]],
+           ["Action 2. Transparent public procurement", "Lead agency: Public Procurement Agency",
+            "Action 3. Right to know", "Lead agency: Ministry of Justice"],
+           ["Action 4. Public services online", "Lead agency: Ministry of Digital Development"]],
     "ru": [["План действий открытого правительства на 2021 год",
             "Настоящий план действий определяет обязательства Правительства на 2021 год. Для каждого мероприятия "
             "указаны этапы, показатели, механизм отчётности и сроки.",
             "Мероприятие 1. Открытые бюджетные данные", "Ответственный орган: Министерство финансов"],
            ["Мероприятие 2. Прозрачные государственные закупки",
-            "Ответственный орган: Агентство по государственным закупкам"],
-           ["Мероприятие 3. Доступ к информации", "Ответственный орган: Министерство юстиции"]],
+            "Ответственный орган: Агентство по государственным закупкам",
+            "Мероприятие 3. Право знать", "Ответственный орган: Министерство юстиции"],
+           ["Мероприятие 4. Государственные услуги онлайн", "Ответственный орган: Министерство цифрового развития"]],
 }
+LAST_ROW = {"en": ["4.1 Launch the public services portal", "Portal online", "Ministry report", "December 2021"],
+            "ru": ["4.1 Запустить портал государственных услуг", "Портал работает", "Отчёт министерства",
+                   "Декабрь 2021 года"]}
 FOOTERS = {"en": [["Open Government 2021 Action Plan {n}"]],
            "ru": [["План действий открытого правительства 2021", "{n}"]]}
 
@@ -159,12 +164,17 @@ FOOTERS = {"en": [["Open Government 2021 Action Plan {n}"]],
 def test_a_table_aligned_by_whitespace_is_read_as_a_table(lang, engine):
     """No lines, no fills: the head row's words stand in four columns parted by wide gaps and
     the rows under it keep those gutters free; each milestone is one row, its wrapped cells
-    one block each.  The headings, lead agencies and the introduction stay running text."""
+    one block each.  The action headings (bold, the body's size), the lead agencies and the
+    introduction stay running text, also between two tables of one page; a table of one
+    milestone is a table."""
     blocks = _blocks(FILES / f"milestones-{lang}.pdf", engine)
     assert _cells(blocks, page=1) == MILESTONES[lang]
-    assert [sorted({b.loc.table for b in blocks if b.loc.table and b.loc.page == n}) for n in (1, 2, 3)] == [[1], [2], [3]]
-    assert [[(b.loc.row, b.loc.cell) for b in blocks if b.loc.table == t][:4] for t in (2, 3)] == [
-        [(1, 1), (1, 2), (1, 3), (1, 4)]] * 2
+    assert [sorted({b.loc.table for b in blocks if b.loc.table and b.loc.page == n}) for n in (1, 2, 3)] == [
+        [1], [2, 3], [4]]
+    assert [[(b.loc.row, b.loc.cell) for b in blocks if b.loc.table == t][:4] for t in (2, 3, 4)] == [
+        [(1, 1), (1, 2), (1, 3), (1, 4)]] * 3
+    assert [(b.loc.row, b.loc.cell, b.text) for b in blocks if b.loc.table == 4][4:] == [
+        (2, cell, text) for cell, text in enumerate(LAST_ROW[lang], start=1)]
     assert [[b.text for b in blocks if b.loc.page == n and not b.loc.table and not b.furniture]
             for n in (1, 2, 3)] == MILESTONE_TEXT[lang]
 
@@ -226,6 +236,37 @@ def test_a_head_with_one_row_under_it_is_a_table_when_the_row_fills_its_columns(
         (2, 1, ["Publish the data"]), (2, 2, ["Data online"]), (2, 3, ["June 2021"])]
     sparse = _line([("Publish", 50), ("the", 92), ("data", 112)], 124)
     assert pdf_tables.whitespace_tables([head, sparse], 3) == ([head, sparse], [])
+
+
+def test_the_head_printed_again_starts_the_next_table_and_a_heading_after_a_table_is_text():
+    """Two tables of one head one after the other, a short heading and a lead line between
+    them that fit in the first column: two tables, the heading and lead line running text."""
+    head = [("Milestone", 50), ("Measurement", 250), ("Target", 450), ("Date", 486)]
+    row = [("Publish", 50), ("the", 92), ("data", 112), ("Data", 250), ("online", 276), ("June", 450), ("2021", 476)]
+    lines = [_line(head, 100), _line(row, 124), _line([("Action", 50), ("2.", 90), ("Courts", 106)], 148),
+             _line([("Lead:", 50), ("Justice", 80)], 162), _line(head, 186), _line(row, 210)]
+    flow, tables = pdf_tables.whitespace_tables(lines, 1)
+    assert [l["text"] for l in flow] == ["Action 2. Courts", "Lead: Justice"]
+    assert [[(c["row"], c["cell"]) for c in t["cells"]] for t in tables] == [
+        [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]] * 2
+
+
+def _page(lines: list[tuple[str, float]]) -> list[dict]:
+    return [{"text": text, "top": top, "bottom": top + 10, "x0": 50.0, "x1": 300.0, "margin": False}
+            for text, top in lines]
+
+
+def test_running_footers_with_the_page_number_wherever_they_stand():
+    """Left and right footers ("6 | Title 2015-2030", "Title 2015-2030 | 7") above the bottom
+    margin are furniture; first lines numbered apart from the page number ("Table 3.
+    Indicators" on page 2, "Table 4. Indicators" on pages 3 and 4) are not."""
+    title = "Kiribati National Adaptation Plan 2015-2030"
+    tables = (1, 3, 4, 4, 6, 6, 7)
+    pages = [_page([(f"Table {tables[n - 1]}. Indicators", 60), ("Body text of the page.", 80),
+                    (f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}", 760)]) for n in range(1, 8)]
+    running = extract._running_lines(pages)
+    assert [[l["text"] for l in lines if id(l) in running] for lines in pages] == [
+        [f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}"] for n in range(1, 8)]
 
 
 def test_breaks_are_where_printed_lines_ended():

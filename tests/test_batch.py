@@ -5,8 +5,13 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from .conftest import KYRGYZ, NAP, ROOT
+from .processes import group, start, survivors
 
 
 def polyplan(*args):
@@ -118,3 +123,20 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert proc.returncode == 0
     assert "document" in bar and ("1/2" in bar or "2/2" in bar)  # tqdm drew the bar on the terminal
     assert stdout.splitlines()[-1].startswith("batch: 2 inputs (2 done, 0 unchanged, 0 failed)")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+def test_batch_workers_die_with_a_killed_command(tmp_path):
+    editions = []
+    for n in (1, 2, 3):
+        (tmp_path / f"ed{n}").mkdir()
+        editions.append(tmp_path / f"ed{n}" / "plan.pdf")
+        shutil.copy(NAP["pdf"], editions[-1])
+    proc = start(*editions, "--out", tmp_path / "out", "--workers", "2", "--pdf-engine", "plumber")
+    deadline = time.monotonic() + 30
+    while len(group(proc.pid)) < 3 and time.monotonic() < deadline:  # the command and its two workers
+        time.sleep(0.05)
+    assert len(group(proc.pid)) == 3
+    proc.kill()
+    proc.wait()
+    assert survivors(proc.pid) == []

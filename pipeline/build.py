@@ -26,7 +26,7 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
                   limits: Limits = Limits()) -> Plan:
     """Run the whole pipeline over the files of one plan (one file, or one file per language).
 
-    A language version in which no part, section or activity is recognised is not a plan
+    A language version in which no activity is recognised is not a plan
     version: its text goes to ``unparsed`` (reason ``NO_STRUCTURE_REASON``) and the check of that
     name reports it — a news article comes out as an empty structure, nothing lost.
     """
@@ -46,7 +46,7 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
     context = split_to_context(split)
     for vb in split.versions:
         version, rest = blocks_to_version(vb, lexicon_for(vb.lang), context)
-        if not version.parts:
+        if next(version.activities(), None) is None:  # chapters of a report without one activity are no plan
             unparsed.extend(_loose(vb.title + vb.body, NO_STRUCTURE_REASON))
             continue
         versions.append(version)

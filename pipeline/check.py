@@ -68,14 +68,14 @@ def garbled_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 @check("NO_STRUCTURE", "warning")
 def no_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """No plan structure (parts, sections, activities) was recognised in some text: it is all in unparsed."""
+    """No plan structure (no activity) was recognised in some text: it is all in unparsed."""
     by_lang: dict[str, list] = {}
     for loose in plan.unparsed:
         if loose.reason == NO_STRUCTURE_REASON:
             by_lang.setdefault(loose.lang or "*", []).append(loose)
     for lang, items in by_lang.items():
         yield Finding(code, severity, lang, (), (
-            f"no parts, sections or activities recognised in the '{lang}' text; its {len(items)} paragraph(s) "
+            f"no activities recognised in the '{lang}' text; its {len(items)} paragraph(s) "
             "are in unparsed"), tuple({"text": i.text[:200], "source": i.source.to_dict()} for i in items[:5]))
     if not plan.versions and not by_lang:
         yield Finding(code, severity, "*", (), "no language version recognised; all text is outside the plan")

@@ -68,6 +68,8 @@ class Lexicon:
     conjunctions: tuple[str, ...] = ()  # [bodies]: "and" opening a list piece ("и рабочие группы")
     body_heads: regex.Pattern = regex.compile("(?!)")  # [bodies]: words that make a phrase a body
     body_head_position: str = "first"  # [bodies] head: where a body's head word stands ("last" in Turkic)
+    body_stops: frozenset = frozenset()  # [bodies] stops: words that end a body's name ("совместно")
+    verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -89,17 +91,26 @@ class Lexicon:
         return m.group("num"), m.group("name")
 
     def leading_body(self, text: str) -> str | None:
-        """The body a sentence opens with, where the language puts the head word of a body
-        last (``[bodies] head = "last"``: Kazakh "Қазақстан Республикасының Сыртқы істер
-        министрлігі Ауыл шаруашылығы … бірлесіп …" → "Қазақстан Республикасының Сыртқы
-        істер министрлігі"); None where it does not open with one."""
-        if self.body_head_position != "last":
-            return None
+        """The body a sentence opens with: where the language puts a body's head word last
+        (``[bodies] head = "last"``), up to that word (Kazakh "Қазақстан Республикасының
+        Сыртқы істер министрлігі Ауыл шаруашылығы … бірлесіп …" → "Қазақстан
+        Республикасының Сыртқы істер министрлігі"); where first, from it up to a stop word
+        or a verb (``[bodies] stops``, ``verb_endings``: "Министерству просвещения
+        совместно с …" → "Министерству просвещения").  None where it opens with none."""
         m = self.body_heads.search(text)
-        if not m or len(text[:m.start()].split()) > MAX_ADDRESSEE_WORDS:
+        if not m or len(text[:m.start()].split()) > (MAX_ADDRESSEE_WORDS if self.body_head_position == "last" else 1):
             return None
         end = regex.compile(r"\p{L}*").match(text, m.end()).end()
-        return text[:end]
+        if self.body_head_position == "last":
+            return text[:end]
+        words = text.split()  # head first ("Министерству просвещения совместно с …"): up to a verb or a stop word
+        for n, word in enumerate(words[1:MAX_ADDRESSEE_WORDS], start=1):
+            bare = word.strip(",;:").casefold()
+            if word.startswith(",") or bare in self.body_stops or bare.endswith(self.verb_endings):
+                return " ".join(words[:n]).rstrip(",")
+            if word.endswith(","):
+                return " ".join(words[:n + 1]).rstrip(",")
+        return None
 
     def match_label(self, text: str) -> LabelMatch | None:
         """Field label at the start of ``text`` (``Edaralary:``, ``Задача 2:``), or None."""
@@ -260,6 +271,8 @@ def _build(data: dict, common: dict) -> Lexicon:
         label_re=label_re, label_fields=label_fields, columns=columns, periods=periods,
         conjunctions=tuple(w.casefold() for w in bodies.get("conjunctions", [])),
         body_head_position=bodies.get("head", "first"),
+        body_stops=frozenset(w.casefold() for w in bodies.get("stops", [])),
+        verb_endings=tuple(bodies.get("verb_endings", [])),
         body_heads=regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(bodies.get('heads', [])) or NEVER})",
                                  regex.IGNORECASE | regex.V1))
 
@@ -315,6 +328,7 @@ class Gazetteer:
     names: tuple[tuple[str, str], ...]  # (folded name, id), longest first
     pattern: regex.Pattern  # any known name, folded, at word boundaries
     protected: regex.Pattern  # names printed with a comma, as printed (case-insensitive)
+    inflected: regex.Pattern  # each name of several words with its words' endings free (case endings)
 
     def lookup(self, name: str) -> str | None:
         """The id of the longest known name inside ``name``, or None.
@@ -327,7 +341,25 @@ class Gazetteer:
         for m in self.pattern.finditer(folded, overlapped=True):
             if best is None or len(m.group()) > len(best):
                 best = m.group()
-        return dict(self.names).get(best) if best else None
+        if best:
+            return dict(self.names).get(best)
+        # a name in another case ("Министерству юстиции", "министрлігіне"): word stems, longest name first
+        m = self.inflected.search(folded)
+        return self.names[int(m.lastgroup[1:])][1] if m else None
+
+
+def _stem(word: str) -> str:
+    """A word of a name with its ending free: case endings ("министерству", "министрлігіне")."""
+    if len(word) < 5 or not word.isalpha():
+        return regex.escape(word)
+    return regex.escape(word[:max(4, len(word) - 2)]) + r"\p{L}*"
+
+
+def _inflected(ordered: tuple[tuple[str, str], ...]) -> regex.Pattern:
+    """One pattern of the names of two words or more, words stemmed, named ``n<index>``."""
+    alternatives = [f"(?P<n{i}>{' '.join(map(_stem, name.split()))})" for i, (name, _) in enumerate(ordered)
+                    if len(name.split()) >= 2]
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{'|'.join(alternatives) or '(?!)'})(?![\p{{L}}\d])", regex.V1)
 
 
 @functools.cache
@@ -343,7 +375,7 @@ def load_gazetteer(path: Path = LEXICON_DIR / "agencies.toml") -> Gazetteer:
     ordered = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
     alternatives = "|".join(regex.escape(n) for n, _ in ordered) or "(?!)"
     return Gazetteer(
-        names=ordered,
+        names=ordered, inflected=_inflected(ordered),
         pattern=regex.compile(rf"(?<![\p{{L}}\d])(?:{alternatives})(?![\p{{L}}\d])", regex.V1),
         protected=regex.compile("|".join(sorted(protected, key=len, reverse=True)) or "(?!)",
                                 regex.IGNORECASE | regex.V1))

@@ -24,6 +24,9 @@ from .tables import Column, Row, cell_text, columns_by_content, header_fields, i
 
 TERMINAL = tuple(".!?;:…»\"”)")
 MAX_HEADING = 300
+SENTENCE_BREAK = regex.compile(r"[.!?…]\s+(?=\p{Lu})")  # a sentence ends and another begins
+MAX_PLAIN_ACTIVITY = 400  # characters: a longer numbered paragraph without labels around it is narrative
+TOC_LINE = regex.compile(r"(?:\.{4,}|…{2,}|(?:\.\s){4,}|_{4,})\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$")
 ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
 ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
                         r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
@@ -31,6 +34,7 @@ STYLED_HEADING = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<title>\
 BULLET = regex.compile(r"[-•–·▪]\s+\S")
 LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
 ACT_FIELDS = ("indicators", "agencies", "period")
+_NO_LABEL = type("_NoLabel", (), {"field": None})
 GAZETTEER = load_gazetteer()
 
 
@@ -98,6 +102,9 @@ class _State:
     pending_label: tuple | None = None
     header: tuple | None = None  # the last header row: (row, column -> field, sub-header rows)
     columns: dict | None = None  # table grid column -> Column, from the header or the content
+    labelled: bool = False  # the version has activity labels, addressees or a table header somewhere
+    plain_plan: bool = False  # without labels, its numbered paragraphs read as activities
+    followed_by_fields: frozenset = frozenset()  # locations of numbered paragraphs an activity field label follows
 
     @property
     def part(self) -> _Node:
@@ -139,7 +146,7 @@ def _styled_heading(block: Block) -> HeadingMatch | None:
 
 
 def _on_heading(state: _State, block: Block) -> bool:
-    if len(block.text) > MAX_HEADING:
+    if len(block.text) > MAX_HEADING or TOC_LINE.search(block.text):  # a line of contents is no heading
         return False
     m = state.lex.match_heading(block.text) or _styled_heading(block)
     if not m:
@@ -240,6 +247,8 @@ def _on_activity(state: _State, block: Block) -> bool:
         return False
     num = m.group("num") or m.group("num2")
     text = m.group("text") or m.group("text2")
+    if not _in_plan_context(state, block, num, text):
+        return False
     marker = block.text[: len(block.text) - len(text)].rstrip()
     section = state.section(block.loc)
     if section.addressee and "." not in num:
@@ -250,6 +259,44 @@ def _on_activity(state: _State, block: Block) -> bool:
     section.children.append(act)
     state.context, state.target = "activities", act
     return True
+
+
+def _in_plan_context(state: _State, block: Block, number: str, text: str) -> bool:
+    """Is a numbered paragraph an activity here?  Only where the document is a plan: after
+    an activities label, a measures table or another activity; followed by an activity's
+    field label; numbered under its own section ("1.2.3" in section 1.2); or, in a version
+    without any label or table whose numbered paragraphs read as activities
+    (:func:`_plain_plan`), a sentence right under a part or section heading.  Never a
+    heading (styled, upper case, a line of contents), nor a report's numbered narrative (in
+    a version without labels: a paragraph of more than one sentence)."""
+    if block.heading or _shouting(text) or TOC_LINE.search(text):
+        return False
+    if state.context == "activities" or block.loc in state.followed_by_fields:
+        return True
+    node = state.container
+    if node.declared and node.number and number.startswith(node.number + ".") and node is not state.part:
+        return True
+    return not state.labelled and state.plain_plan and state.context in ("part", "section") and _plain_activity(text)
+
+
+def _plain_activity(text: str) -> bool:
+    """One sentence of moderate length: what an unlabelled activity looks like."""
+    text = text.rstrip()
+    return text.endswith(TERMINAL) and len(text) <= MAX_PLAIN_ACTIVITY and not SENTENCE_BREAK.search(text)
+
+
+def _plain_plan(blocks: tuple[Block, ...]) -> bool:
+    """Do the numbered paragraphs of a version without labels read as a plan's activities —
+    two in three of them one sentence each — rather than as a report's narrative?"""
+    candidates = [m.group("text") or m.group("text2") for b in blocks if b.loc.table is None and not b.heading
+                  for m in [ACT_ANY.fullmatch(b.text)] if m and not _shouting(b.text)]
+    return bool(candidates) and 3 * sum(map(_plain_activity, candidates)) >= 2 * len(candidates)
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capital letters: a heading set in upper case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
 def _continues(state: _State, block: Block) -> bool:
@@ -320,6 +367,34 @@ def _feed(state: _State, block: Block) -> None:
         _on_other(state, block)
 
 
+def _labelled(blocks: tuple[Block, ...], lex: Lexicon) -> bool:
+    """Does the version label anything as a plan does: an activity field label, an
+    addressee, a table header row?"""
+    if any(lex.match_addressee(b.text) or (lex.match_label(b.text) or _NO_LABEL).field in ACT_FIELDS + ("activities",)
+           for b in blocks if b.loc.table is None):
+        return True
+    return any(header_fields(row, lex) for group in _groups(blocks) if group[0].loc.table is not None
+               for row in rows_of(group))
+
+
+def _followed_by_fields(blocks: tuple[Block, ...], lex: Lexicon) -> frozenset:
+    """Locations of numbered paragraphs whose next paragraph (its continuations aside) is an
+    activity field label: "1.1.1 Run a campaign." over "Responsible: …"."""
+    out = set()
+    numbered = None
+    for block in blocks:
+        if ACT_ANY.fullmatch(block.text):
+            numbered = block.loc
+        elif block.text[:1].islower():
+            continue
+        elif numbered is not None:
+            label = lex.match_label(block.text)
+            if label and label.field in ACT_FIELDS:
+                out.add(numbered)
+            numbered = None
+    return frozenset(out)
+
+
 def _groups(blocks: tuple[Block, ...]) -> list[list[Block]]:
     """Each paragraph alone; the consecutive blocks of one table together."""
     groups: list[list[Block]] = []
@@ -360,6 +435,8 @@ def _feed_table(state: _State, blocks: list[Block]) -> None:
         if state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
             _table_row(state, row, first)
             first = False
+        elif state.columns and _full_width(row, state.columns) and _group_row(state, row):
+            continue
         else:
             for cell in row.values():
                 for block in cell:
@@ -402,6 +479,22 @@ def _full_width(row: Row, columns: dict) -> bool:
     return 2 * cell[0].span > len(columns)
 
 
+def _group_row(state: _State, row: Row) -> bool:
+    """A numbered row merged across the table ("1. Introduction and Enhancement of …") heads
+    a group of its rows: a section, not an activity."""
+    if state.context in LISTS + ("preamble", "note"):  # a numbered need or aim merged across the row
+        return False
+    (cell,) = row.values()
+    text = cell_text(cell)
+    m = ACT_ANY.fullmatch(text)
+    if not m or "\n" in text or len(text) > MAX_HEADING:
+        return False
+    number = m.group("num") or m.group("num2")
+    state.part.children.append(_Node(number, text, m.group("text") or m.group("text2"), cell[0].loc))
+    state.context, state.target = "activities", None
+    return True
+
+
 def _cells(state: _State, row: Row) -> list[tuple[Column, list[Block]]]:
     """The row's cells with their columns; a merged cell spanning the activity column is the activity."""
     out = []
@@ -424,7 +517,9 @@ def _table_row(state: _State, row: Row, first: bool) -> None:
         return
     current = _current_activity(state)
     row_loc = cells[0][1][0].loc
-    if current is not None and number_cell is None and _row_continues(state, current, row_loc, text_cell, first):
+    numbered = text_cell is not None and ACT_ANY.fullmatch(cell_text(text_cell))
+    if (current is not None and number_cell is None and not numbered
+            and _row_continues(state, current, row_loc, text_cell, first)):
         _continue_row(state, current, text_cell, rest)
         return
     marker, number, text, loc = "", None, "", (text_cell or number_cell or rest[0][1])[0].loc
@@ -545,7 +640,8 @@ def _activity(act: _Activity, section_id: str, fz: _Freeze, addressee: str | Non
         id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
         agencies=tuple(_agency(name, fz.legend) for name in split_bodies(
-            values["agencies"], lex.conjunctions, GAZETTEER.protected) or ([addressee] if addressee else [])),
+            values["agencies"], lex.conjunctions, GAZETTEER.protected) or ([addressee] if addressee else [])
+            if regex.search(r"\p{L}", name)),  # "-": none
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
         extent=_extent([act.source, *act.continued, *act.cells,
                         *(l for f in fields for l in (f.source, *f.continued))]))
@@ -596,7 +692,8 @@ def blocks_to_version(blocks: VersionBlocks, lex: Lexicon,
 
     ``context`` brings what the rest of the document says (:func:`split_to_context`).
     """
-    state = _State(lex)
+    state = _State(lex, labelled=_labelled(blocks.body, lex), plain_plan=_plain_plan(blocks.body),
+                   followed_by_fields=_followed_by_fields(blocks.body, lex))
     for group in _groups(blocks.body):
         if group[0].loc.table is None:
             _feed(state, group[0])

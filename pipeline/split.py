@@ -25,6 +25,8 @@ from .model import Block, Split, VersionBlocks
 from .tables import header_fields, rows_of
 
 MIN_ANCHORS = 3
+HEADING_GAP = 12  # blocks: headings further apart than this before a plan's first label are a report's chapters
+TOC_LINE = regex.compile(r"(?:\.{4,}|…{2,}|(?:\.\s){4,}|_{4,})\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$")
 SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
 LETTER = regex.compile(r"\p{L}")
 NUMBERED = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)[.)]?\s+\S")  # a numbered item's leading number
@@ -40,6 +42,12 @@ def is_title_like(block: Block) -> bool:
         return True
     chars = LETTER.findall(block.text)
     return len(chars) >= 8 and sum(c.isupper() for c in chars) >= 0.7 * len(chars)
+
+
+def is_toc_line(text: str) -> bool:
+    """A line of a table of contents: a title, a dot leader and a page number
+    ("CHAPTER 1. DESCRIPTION ........ 3")."""
+    return bool(TOC_LINE.search(text))
 
 
 def is_boilerplate(block: Block) -> bool:
@@ -113,13 +121,42 @@ def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon], headers:
     return langs
 
 
-def _anchors(blocks, langs, lexicons, headers) -> list[tuple[int, str]]:
+def _anchors(blocks, langs, lexicons, headers) -> list[tuple[int, str, bool]]:
+    """(index, language, strong) of each anchor: strong for a label, a table header cell or
+    an addressee, weak for a heading (a report's chapters have headings too)."""
     out = []
     for i, (block, lang) in enumerate(zip(blocks, langs)):
         lex = lexicons.get(lang)
-        if lex and is_anchor(block, lex, headers[i]):
-            out.append((i, lang))
+        if lex and not is_toc_line(block.text) and is_anchor(block, lex, headers[i]):
+            strong = not lex.match_heading(block.text) or bool(lex.match_label(block.text))
+            out.append((i, lang, strong))
     return out
+
+
+def leading_headings_cut(anchors: list[tuple[int, str, bool]]) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """Anchors without the headings of a report that precede a plan: a language's headings
+    before its first strong anchor count only while each is at most ``HEADING_GAP`` blocks
+    from the next one kept (the part and section headings that open the plan); earlier
+    headings are chapters of the narrative around it.  Returns the anchors kept, as (index,
+    language), and for each language cut the index after its last dropped heading.
+
+    >>> leading_headings_cut([(0, "en", False), (40, "en", False), (45, "en", False), (47, "en", True)])
+    ([(40, 'en'), (45, 'en'), (47, 'en')], {'en': 1})
+    """
+    dropped: set[int] = set()
+    floors: dict[str, int] = {}
+    for lang in {a[1] for a in anchors}:
+        own = [a for a in anchors if a[1] == lang]
+        first_strong = next((n for n, a in enumerate(own) if a[2]), None)
+        if first_strong is None:
+            continue
+        n = first_strong
+        while n > 0 and own[n][0] - own[n - 1][0] <= HEADING_GAP:
+            n -= 1
+        if n > 0:
+            dropped.update(a[0] for a in own[:n])
+            floors[lang] = own[n - 1][0] + 1
+    return [(i, lang) for i, lang, _ in anchors if i not in dropped], floors
 
 
 def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
@@ -234,7 +271,8 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     headers = header_languages(flow, lexicons)
     langs = _languages(flow, lexicons, headers)
     flow = tuple(b if b.lang == l else _with_lang(b, l) for b, l in zip(flow, langs))
-    runs = anchor_runs(_anchors(flow, langs, lexicons, headers))
+    anchors, floors = leading_headings_cut(_anchors(flow, langs, lexicons, headers))
+    runs = anchor_runs(anchors)
     if not runs:
         split = _fallback(flow, langs)
         return Split(split.versions, split.front, split.back, split.between, furniture)
@@ -243,7 +281,7 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     between, floor, front = [], 0, ()
     for n, (lang, first, last, _count) in enumerate(runs):
         nxt = runs[n + 1][1] if n + 1 < len(runs) else len(flow)
-        title_start, body_start = _region_start(flow, langs, lang, first, floor)
+        title_start, body_start = _region_start(flow, langs, lang, first, max(floor, floors.pop(lang, 0)))
         end = _region_end(flow, langs, lang, last, nxt)
         if n == 0:
             front = flow[:title_start]

@@ -1,0 +1,118 @@
+"""Layouts of real plans written by others, each generated in more than one language
+(``tests/fixtures/patterns.py``): what a user gets from them, exactly."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.build import paths_to_plan
+
+from .fixtures import patterns
+
+
+def _plan(path):
+    return paths_to_plan([path], path.stem)
+
+
+def _acts(plan):
+    (version,) = plan.versions
+    return list(version.activities())
+
+
+def _codes(plan):
+    return sorted({f.code for f in plan.findings})
+
+
+@pytest.mark.parametrize("lang, deadlines, bodies, expanded", [
+    ("ru", ["Минюст: Февраль; Правительство: Март; Парламент: Май",
+            "Минюст: Апрель; Правительство: Июнь; Парламент: Сентябрь"],
+     [["МЗ", "Иванов А.Б."], ["МФ", "Петров В.Г."]],
+     ["Министерство здравоохранения Республики Казахстан", "Министерство финансов Республики Казахстан"]),
+    ("kk", ["Әділет министрлігі: Ақпан; Үкімет: Наурыз; Парламент: Мамыр",
+            "Әділет министрлігі: Сәуір; Үкімет: Маусым; Парламент: Қыркүйек"],
+     [["ДСМ", "Ә.Е. Әбдіқадыров"], ["ҚМ", "Б.Б. Бекенов"]],
+     ["Қазақстан Республикасының Денсаулық сақтау министрлігі", "Қазақстан Республикасының Қаржы министрлігі"]),
+])
+def test_header_over_subcolumns_and_column_numbers(tmp_path, lang, deadlines, bodies, expanded):
+    plan = _plan(patterns.write_subcolumns(tmp_path, lang))
+    assert plan.languages == (lang,)
+    acts = _acts(plan)
+    assert [(a.number, a.marker) for a in acts] == [("1", "1."), ("2", "2.")]
+    assert [a.period.raw for a in acts] == deadlines
+    # the title names 2021: months printed alone fall in it
+    assert [(a.period.start, a.period.start_month, a.period.end, a.period.end_month) for a in acts] == [
+        (2021, 2, 2021, 5), (2021, 4, 2021, 9)]
+    assert [[g.name for g in a.agencies] for a in acts] == bodies
+    assert [a.agencies[0].expanded for a in acts] == expanded
+    labels = [(label.field, label.text) for label in plan.versions[0].parts[0].sections[0].labels]
+    assert [text for field, text in labels if field == "column-number"] == [str(n) for n in range(1, 8)]
+    assert plan.unparsed == ()
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars
+
+
+@pytest.mark.parametrize("lang, kinds", [
+    ("ru", [("single", 2022, 1, 3), ("single", 2022, 4, 6), ("ongoing", None, None, None)]),
+    ("en", [("single", 2022, 1, 3), ("single", 2022, 4, 6), ("ongoing", None, None, None)]),
+])
+def test_table_without_header_read_by_its_content(tmp_path, lang, kinds):
+    plan = _plan(patterns.write_headerless(tmp_path, lang))
+    acts = _acts(plan)
+    rows = patterns.HEADERLESS[lang]
+    assert [(a.number, a.text) for a in acts] == [(r[0], r[1]) for r in rows]
+    assert [[g.name for g in a.agencies] for a in acts] == [r[2].split(", ") for r in rows]
+    assert [(a.period.kind, a.period.start, a.period.start_month, a.period.end_month) for a in acts] == kinds
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_narrative_report_with_contents_gives_no_activities(tmp_path, lang):
+    plan = _plan(patterns.write_report(tmp_path, lang, measures=False))
+    assert plan.versions == ()
+    assert _codes(plan) == ["NO_STRUCTURE"]  # never a NUM_* finding on narrative
+    assert len(plan.unparsed) == 10  # title, three lines of contents, two chapters of two paragraphs
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_report_with_measures_table_gives_the_table_only(tmp_path, lang):
+    plan = _plan(patterns.write_report(tmp_path, lang, measures=True))
+    acts = _acts(plan)
+    rows = patterns.REPORT[lang]["rows"]
+    assert [(a.number, a.marker, a.text) for a in acts] == [
+        (r[0][:3], r[0][:4], r[0][5:]) for r in rows]
+    assert [[g.name for g in a.agencies] for a in acts] == [[r[2]] for r in rows]
+    assert [a.period.raw for a in acts] == [r[3] for r in rows]
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")]
+    # the numbered narrative is kept, outside the activities
+    assert sum(u.text.startswith(("1. ", "2. ", "3. ", "4. ")) for u in plan.unparsed + plan.front_matter) == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_actions_with_milestone_tables(tmp_path, lang):
+    plan = _plan(patterns.write_milestones(tmp_path, lang))
+    (version,) = plan.versions
+    data = patterns.MILESTONES[lang]
+    assert [(s.number, s.title) for s in version.parts[0].sections] == [
+        (h.split()[1].rstrip("."), h.split(". ", 1)[1]) for h, _ in data["actions"]]
+    acts = _acts(plan)
+    expected = [row for _, rows in data["actions"] for row in rows]
+    assert [(a.number, a.text) for a in acts] == [(r[0].split()[0], r[0].split(" ", 1)[1]) for r in expected]
+    assert [a.period.raw for a in acts] == [r[3] for r in expected]
+    assert [(a.period.start, a.period.end_month) for a in acts] == [(2023, 6), (2023, 12), (2024, 3)]
+    assert [[(f.field, f.column, f.value) for f in a.fields if f.field == "other"] for a in acts][0] == [
+        ("other", data["header"][2], expected[0][2])]
+    assert _codes(plan) == []
+
+
+@pytest.mark.parametrize("lang, first, third", [
+    ("ru", "Правительству Республики Казахстан", "Министерству просвещения"),
+    ("kk", "Қазақстан Республикасының Үкіметі", "Қазақстан Республикасының Оқу-ағарту министрлігі"),
+])
+def test_recommendations_grouped_by_addressee(tmp_path, lang, first, third):
+    plan = _plan(patterns.write_addressees(tmp_path, lang))
+    acts = _acts(plan)
+    assert [a.number for a in acts] == ["1.1", "1.2", "2.1", "2.2", "3", "4.1"]
+    assert [g.name for g in acts[0].agencies] == [first]
+    assert [g.name for g in acts[4].agencies] == [third]
+    bullets = [line[2:] for line in patterns.ADDRESSEES[lang].splitlines() if line.startswith("- ")]
+    assert all(b in acts[2].text for b in bullets) and len(bullets) == 2  # its two bullets continue it
+    assert plan.unparsed == ()
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")]

@@ -2,13 +2,14 @@
 
 Every block gets a language: a heading or field label of one lexicon decides (``Часть I``,
 ``Aim:``), otherwise its own text (:func:`pipeline.langid.evidence`); where that leaves
-languages of one script tied, the neighbouring blocks decide when exactly one of the tied
-languages is theirs, and langdetect only when they do not (:func:`pipeline.langid.decide`).
+languages of one script tied, its table, its neighbouring blocks or the whole document
+decide (:func:`pipeline.langid.in_context`).
 Blocks without words take their neighbour's language, and a short block between two
 blocks of another language takes theirs.  A language with at least ``MIN_ANCHORS`` anchors
-(headings, labels, table header cells) is a version; its region runs from its first to its
-last anchor, extended forward over what continues it (:func:`_region_end`) and backward
-over its own title and preamble.  A Russian title on
+(headings, labels, addressees, table header rows) is a version; its region runs from its
+first to its last anchor — headings far before its first label or table are a report's
+chapters, not the plan (:func:`leading_headings_cut`) — extended forward over what
+continues it (:func:`_region_end`) and backward over its own title and preamble.  A Russian title on
 a Turkmen page does not start a Russian version: only anchors do.  What precedes the
 first version is front matter, what follows the last one back matter; boilerplate
 (``common.toml`` ``[boilerplate]``) never enters a version.
@@ -19,7 +20,7 @@ from dataclasses import replace
 
 import regex
 
-from .langid import Undecided, decide, evidence
+from .langid import evidence, in_context
 from .lexicon import Lexicon, boilerplate_patterns, load_lexicons
 from .model import Block, Split, VersionBlocks
 from .tables import header_fields, rows_of
@@ -85,30 +86,10 @@ def header_languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) ->
     return out
 
 
-def _settled(found: list, blocks: tuple[Block, ...], lexicons: dict[str, Lexicon]) -> list[str | None]:
-    """Each undecided block settled by its nearest decided neighbours before and after (when
-    exactly one of its tied languages is theirs), else by langdetect."""
-    before, last = [], None
-    for f in found:
-        before.append(last)
-        last = f if isinstance(f, str) else last
-    after, nxt = [], None
-    for f in reversed(found):
-        after.append(nxt)
-        nxt = f if isinstance(f, str) else nxt
-    after.reverse()
-    out = []
-    for f, block, prev, following in zip(found, blocks, before, after):
-        if isinstance(f, Undecided):
-            fits = [code for code in f.tied if code in (prev, following)]
-            f = fits[0] if len(fits) == 1 else decide(block.text, f, lexicons)
-        out.append(f)
-    return out
-
-
 def _languages(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon], headers: list[frozenset]) -> list[str | None]:
-    langs = _settled([anchor_language(b, lexicons, h) or evidence(b.text, lexicons) for b, h in zip(blocks, headers)],
-                     blocks, lexicons)
+    found = [anchor_language(b, lexicons, h) or evidence(b.text, lexicons) for b, h in zip(blocks, headers)]
+    groups = [(b.loc.file, b.loc.table) if b.loc.table is not None else None for b in blocks]
+    langs = in_context(found, [b.text for b in blocks], groups, lexicons)
     for i in range(len(langs)):  # wordless blocks take the previous language
         if langs[i] is None and i:
             langs[i] = langs[i - 1]

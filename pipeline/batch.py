@@ -37,6 +37,7 @@ STAMP = ".polyplan.json"
 LEXICON = Path(__file__).resolve().parent / "lexicon"
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 INSIDE_OUT = "the output folder (--out) or inside it: skipped"
+UNCHANGED = "same inputs, lexicons and polyplan version; every output there (--force redoes it)"
 
 
 @dataclass(frozen=True)
@@ -236,8 +237,8 @@ def _process(raw: str, options: Options, name: str) -> dict:
         stamp = _stamp(files, options)
         previous = _read_stamp(folder)
         if _up_to_date(folder, previous, stamp, options):
-            return {"input": raw, "status": "unchanged", "reason": "same inputs and polyplan version (--force redoes it)",
-                    **previous["summary"], "outputs": _outputs(folder), "lines": []}
+            return {"input": raw, "status": "unchanged", "reason": UNCHANGED, **previous["summary"],
+                    "outputs": _outputs(folder), "lines": []}
         from .build import paths_to_plan  # imported where used: a run of unchanged inputs needs neither
         from .extract import Limits
         extra: dict[str, str] = {}
@@ -320,7 +321,7 @@ _forking = {"pid": 0, "guarded": False}
 def guard_forked_children() -> None:
     """Make every process forked from now on (the page pool of a long PDF, the batch pool) a
     worker that dies with the process that forked it (:func:`worker_init`); once per process."""
-    if not _forking["guarded"]:
+    if not _forking["guarded"] and hasattr(os, "register_at_fork"):  # POSIX
         _forking["guarded"] = True
         os.register_at_fork(before=lambda: _forking.update(pid=os.getpid()),
                             after_in_child=lambda: worker_init(_forking["pid"]))

@@ -33,7 +33,7 @@ from .docx_package import W, Package, Styles, check_docx, on
 from .model import Block, Location
 from .sniff import ExtractError
 from .text import normalize
-from .wordnum import WordNumbering, format_number
+from .wordnum import WordNumbering, format_number, symbol_text
 
 __all__ = ["check_docx", "docx_to_blocks"]
 
@@ -345,12 +345,12 @@ def _prop_val(props, name: str) -> str | None:
 
 
 def _symbol(sym) -> str:
-    """A ``w:sym`` character; a symbol font's private-use code point (F0xx) shows nothing we can name."""
+    """A ``w:sym`` character: a symbol font's as the character it draws, where one is known."""
     try:
         code = int(sym.get(f"{W}char", ""), 16)
     except ValueError:
         return ""
-    return "" if 0xF000 <= code <= 0xF0FF else chr(code)
+    return symbol_text(chr(code), sym.get(f"{W}font", "")) if 0 < code < 0x110000 else ""
 
 
 def _notes(root, kind: str) -> dict:

@@ -66,19 +66,20 @@ class Level(NamedTuple):
     font: str
 
 
-# Bullets drawn from a symbol font's private-use code points (U+F0xx), as Unicode shows them.
-_SYMBOL_BULLETS = {("symbol", 0xB7): "•", ("wingdings", 0xA7): "▪", ("wingdings", 0xD8): "➢",
+# Bullets and marks drawn from a symbol font's code points (private use U+F0xx), as Unicode shows them.
+_SYMBOLS = {("symbol", 0xB7): "•", ("wingdings", 0xA7): "▪", ("wingdings", 0xD8): "➢",
                    ("wingdings", 0x76): "❖", ("wingdings", 0xFC): "✓", ("wingdings", 0x6C): "●",
                    ("wingdings", 0x6E): "■", ("wingdings", 0x71): "❑"}
 
 
-def _bullet(text: str, font: str) -> str:
-    """A bullet's character; a symbol font's private-use code point as the character it draws.
+def symbol_text(text: str, font: str) -> str:
+    """Text set in ``font``, a symbol font's code points as the characters they draw (a bullet,
+    a check mark); others, also unknown private-use ones, as they are.
 
-    >>> _bullet("\uf0b7", "Symbol"), _bullet("o", "Courier New")
-    ('•', 'o')
+    >>> symbol_text("\uf0b7", "Symbol"), symbol_text("\uf0fc", "Wingdings"), symbol_text("o", "Courier New")
+    ('•', '✓', 'o')
     """
-    return "".join(_SYMBOL_BULLETS.get((font.lower(), ord(ch) & 0xFF), ch) if 0xF000 <= ord(ch) <= 0xF0FF
+    return "".join(_SYMBOLS.get((font.lower(), ord(ch) & 0xFF), ch) if 0xF000 <= ord(ch) <= 0xF0FF
                    or font.lower() in ("symbol", "wingdings") else ch for ch in text)
 
 
@@ -150,7 +151,7 @@ class WordNumbering:
                 del counters[deeper]
         level = levels[ilvl]
         if level.fmt == "bullet":
-            return _bullet(level.text, level.font)
+            return symbol_text(level.text, level.font)
         return regex.sub(r"%(\d)", lambda m: self._level_text(levels, counters, int(m.group(1)) - 1, level.legal),
                          level.text)
 

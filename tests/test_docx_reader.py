@@ -236,3 +236,18 @@ def test_line_breaks_and_the_first_page_header(tmp_path):
     assert [(b.text, b.breaks, b.furniture, b.loc.part) for b in blocks] == [
         ("Ministry of Justice Ministry of Health", (19,), False, None),
         ("Action Plan 2024", (), True, "header"), ("Ministry of Justice", (), True, "header")]
+
+
+def test_an_empty_numbered_paragraph_shows_its_number_and_symbols_their_characters(tmp_path):
+    """Word shows "2." on an empty numbered paragraph and counts it; a Wingdings check mark is ✓."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    document = docx.Document()
+    for text in ("Train officers.", "", "Open shelters."):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("Done ")._p.append(
+        parse_xml(f'<w:r {nsdecls("w")}><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>'))
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    assert [b.text for b in docx_to_blocks(path).blocks] == [
+        "1. Train officers.", "2.", "3. Open shelters.", "Done ✓"]

@@ -130,25 +130,25 @@ class _Reader:
     def container(self, element, loc: Location | None, span: int = 1) -> None:
         """The paragraphs, tables and alternative chunks of a story or cell.  ``loc`` None: the
         body, where each paragraph and table is numbered; else the place every block takes."""
-        carried = None
+        carried, last = None, None  # what a paragraph with a deleted mark runs on into the next
         for item in find(element, _BLOCKS):
             if item.tag == P:
-                shown = self.shown(item)
-                if _mark_deleted(item):  # Word shows it run on into the next paragraph
-                    carried = _joined(carried, shown)
+                shown = _joined(carried, self.shown(item))
+                if _mark_deleted(item):
+                    carried, last = shown, item
                     continue
-                self.paragraph(item, _joined(carried, shown), loc, span)
+                self.paragraph(item, shown, loc, span)
                 carried = None
+                continue
+            if carried is not None:  # nothing to run on into: it stands alone
+                self.paragraph(last, carried, loc, span)
+                carried = None
+            if item.tag == TBL:
+                self.table(item, loc, span)
             else:
-                if carried is not None:
-                    self.paragraph(item, carried, loc, span)
-                    carried = None
-                if item.tag == TBL:
-                    self.table(item, loc, span)
-                else:
-                    self.alt_chunk(item, loc)
+                self.alt_chunk(item, loc)
         if carried is not None:
-            self.paragraph(None, carried, loc, span)
+            self.paragraph(last, carried, loc, span)
 
     def table(self, tbl, loc: Location | None, span: int) -> None:
         """A table's cells row by row; a nested table's (``loc`` given) at the outer cell's place.
@@ -173,9 +173,9 @@ class _Reader:
 
     def paragraph(self, p, shown: _Shown, loc: Location | None, span: int) -> None:
         """A paragraph's block (when it shows anything), then its notes and text boxes."""
-        p_pr = p.find(W + "pPr") if p is not None else None
+        p_pr = p.find(W + "pPr")
         style = self.styles.paragraph_style(p_pr)
-        number = self.numbering.label(p_pr, style) if p is not None else ""
+        number = self.numbering.label(p_pr, style)
         raw, removed = clean_controls("".join(shown.parts))
         text, breaks = _collapse(normalize(raw))
         if number:  # Word's automatic number is what the reader sees before the text

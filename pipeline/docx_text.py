@@ -48,10 +48,11 @@ _SKIP = frozenset(W + t for t in (
     "smartTagPr", "del", "moveFrom", "instrText", "delText", "delInstrText", "fldData", "rubyPr")) | {_M + "rPr"}
 _CHARS = {W + "tab": "\t", W + "ptab": "\t", W + "cr": "\n", W + "noBreakHyphen": "-", W + "softHyphen": "\u00ad"}
 _NOTE_KINDS = {W + "footnoteReference": "footnote", W + "endnoteReference": "endnote"}
-_NOTE_FORMATS = {"footnote": "decimal", "endnote": "lowerRoman"}  # ECMA-376 §17.11.17 defaults
+# Word's default mark formats: endnotes lowerRoman where the standard says decimal ([MS-OI29500] 2.1.306)
+_NOTE_FORMATS = {"footnote": "decimal", "endnote": "lowerRoman"}
 
 
-def find(element, tags: frozenset):
+def _find(element, tags: frozenset):
     """The elements of ``tags`` under ``element`` in document order, looking through every
     container that is not skipped (``_SKIP``) and through one branch of alternate content,
     without descending into what is found."""
@@ -60,9 +61,9 @@ def find(element, tags: frozenset):
         if tag in tags:
             yield child
         elif tag == _ALTERNATE:
-            yield from find(_branch(child), tags)
+            yield from _find(_branch(child), tags)
         elif tag not in _SKIP and isinstance(tag, str):
-            yield from find(child, tags)
+            yield from _find(child, tags)
 
 
 def _branch(alternate):
@@ -131,7 +132,7 @@ class _Reader:
         """The paragraphs, tables and alternative chunks of a story or cell.  ``loc`` None: the
         body, where each paragraph and table is numbered; else the place every block takes."""
         carried, last = None, None  # what a paragraph with a deleted mark runs on into the next
-        for item in find(element, _BLOCKS):
+        for item in _find(element, _BLOCKS):
             if item.tag == P:
                 shown = _joined(carried, self.shown(item))
                 if _mark_deleted(item):
@@ -157,11 +158,11 @@ class _Reader:
         if loc is None:
             self.table_no += 1
         row_no = 0
-        for tr in find(tbl, _ROWS):
+        for tr in _find(tbl, _ROWS):
             if tr.find(f"{W}trPr/{W}del") is not None:
                 continue
             row_no, col = row_no + 1, 1
-            for tc in find(tr, _CELLS):
+            for tc in _find(tr, _CELLS):
                 width = int(_prop(tc, "gridSpan") or 1)
                 merge = tc.find(f"{W}tcPr/{W}vMerge")
                 blank = merge is not None and merge.get(f"{W}val", "continue") == "continue" and not any(

@@ -56,13 +56,14 @@ GARBLED_SHARE = 0.05
 
 @check("GARBLED_TEXT", "warning")
 def garbled_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """A source's text layer is largely glyphs without Unicode meaning (fonts without a Unicode map)."""
+    """A source's text layer is largely glyphs without Unicode meaning, or letters of another code page or script (fonts without a Unicode map or with a wrong one)."""
     for index, source in enumerate(plan.sources):
         if source.chars and source.garbled_chars >= GARBLED_SHARE * source.chars:
             share = source.garbled_chars / source.chars
             yield Finding(code, severity, "*", (), (
                 f"{source.path}: {source.garbled_chars} of {source.chars} characters ({share:.0%}) have no "
-                "Unicode meaning; the text layer is unreliable (fonts without a Unicode map) and needs OCR"),
+                "Unicode meaning or read as letters of another code page or script; the text layer is unreliable "
+                "(fonts without a Unicode map, or with a wrong one) and needs OCR"),
                 ({"file": index, "garbled_chars": source.garbled_chars, "chars": source.chars},))
 
 
@@ -92,6 +93,37 @@ def unparsed_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
         chars = sum(len(i.text) for i in items)
         yield Finding(code, severity, lang, (), f"{len(items)} paragraph(s), {chars} characters unparsed",
                       tuple({"text": i.text[:200], "source": i.source.to_dict()} for i in items[:20]))
+
+
+MAX_BODIES = 15  # responsible bodies of one activity: more is several table rows read as one
+MAX_PERIOD = 160  # characters of a printed period: more is a paragraph, not a deadline
+
+
+@check("IMPLAUSIBLE_STRUCTURE", "warning")
+def implausible_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """The structure read looks wrong: an activity holds many rows' worth of bodies or a period longer than a sentence, or most of a table's rows are unparsed."""
+    for version in plan.versions:
+        for act in version.activities():
+            period = act.period.raw if act.period else ""
+            if len(act.agencies) > MAX_BODIES or len(period) > MAX_PERIOD:
+                yield Finding(code, severity, version.lang, (act.id,), (
+                    f"activity {act.number or act.id} has {len(act.agencies)} responsible bodies and a period of "
+                    f"{len(period)} characters: several rows or paragraphs were probably read as one"),
+                    ({"bodies": [a.name for a in act.agencies[:5]], "period": period[:200],
+                      "source": act.source.to_dict()},))
+    rows: dict[tuple, list[int]] = {}  # (file, table) -> [rows read as activities, rows left unparsed]
+    for version in plan.versions:
+        for act in version.activities():
+            if act.source.table is not None:
+                rows.setdefault((act.source.file, act.source.table), [0, 0])[0] += 1
+    for loose in plan.unparsed:
+        if loose.source.table is not None:
+            rows.setdefault((loose.source.file, loose.source.table), [0, 0])[1] += 1
+    for (file, table), (read, left) in rows.items():
+        if left >= 3 and left > read:
+            yield Finding(code, severity, "*", (), (
+                f"table {table} of file {file}: {left} cell(s) unparsed against {read} row(s) read as activities: "
+                "its columns were probably not understood"), ({"file": file, "table": table, "unparsed": left},))
 
 
 @check("COVERAGE", "error")
@@ -320,6 +352,9 @@ def _latin_words(plan: Plan) -> set[str]:
             if LATIN.search(m.group()) and not CYRILLIC.search(m.group())}
 
 
+LATIN_ONLY = regex.compile(r"\p{Script=Latin}+", regex.V1)
+
+
 @check("NONSTANDARD_CHAR", "warning")
 def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """A word holds letters outside its version's alphabet, or spells a Latin acronym in Cyrillic look-alikes."""
@@ -333,7 +368,7 @@ def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
         for ref, text, source in version_texts(version):
             for m in WORD.finditer(text):
                 word = m.group()
-                if not word.isupper() and set(word.lower()) <= plain:
+                if not word.isupper() and (set(word.lower()) <= plain or lex.loan_letters and LATIN_ONLY.fullmatch(word)):
                     continue
                 if LATIN.search(word) and CYRILLIC.search(word) or not own.search(word):
                     continue  # mixed scripts: MIXED_SCRIPT; a word wholly in the other script: a quotation

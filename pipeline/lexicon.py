@@ -67,6 +67,7 @@ class Lexicon:
     periods: "PeriodWords"
     conjunctions: tuple[str, ...] = ()  # [bodies]: "and" opening a list piece ("и рабочие группы")
     body_heads: regex.Pattern = regex.compile("(?!)")  # [bodies]: words that make a phrase a body
+    loan_letters: bool = False  # [langid] loan_letters: any letter of its script is normal (Niño, ºC in English)
     body_head_position: str = "first"  # [bodies] head: where a body's head word stands ("last" in Turkic)
     body_stops: frozenset = frozenset()  # [bodies] stops: words that end a body's name ("совместно")
     verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
@@ -270,6 +271,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
         label_re=label_re, label_fields=label_fields, columns=columns, periods=periods,
         conjunctions=tuple(w.casefold() for w in bodies.get("conjunctions", [])),
+        loan_letters=bool(langid.get("loan_letters", False)),
         body_head_position=bodies.get("head", "first"),
         body_stops=frozenset(w.casefold() for w in bodies.get("stops", [])),
         verb_endings=tuple(bodies.get("verb_endings", [])),

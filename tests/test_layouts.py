@@ -145,8 +145,9 @@ def test_text_layer_without_unicode_map_is_a_warning():
     assert (plan.sources[0].chars, plan.sources[0].garbled_chars) == (576, 576)
     [finding] = [f for f in plan.findings if f.code == "GARBLED_TEXT"]
     assert finding.severity == "warning"
-    assert finding.message.endswith("576 of 576 characters (100%) have no Unicode meaning; the text layer "
-                                    "is unreliable (fonts without a Unicode map) and needs OCR")
+    assert finding.message.endswith("576 of 576 characters (100%) have no Unicode meaning or read as letters of "
+                                    "another code page or script; the text layer is unreliable (fonts without a "
+                                    "Unicode map, or with a wrong one) and needs OCR")
     reference = paths_to_plan([NAP["pdf"]], "nap")
     assert reference.sources[0].garbled_chars == 0
     assert not [f for f in reference.findings if f.code == "GARBLED_TEXT"]

@@ -116,3 +116,26 @@ def test_recommendations_grouped_by_addressee(tmp_path, lang, first, third):
     assert all(b in acts[2].text for b in bullets) and len(bullets) == 2  # its two bullets continue it
     assert plan.unparsed == ()
     assert not [c for c in _codes(plan) if c.startswith("NUM_")]
+
+
+def test_rows_read_as_one_activity_are_reported(tmp_path):
+    """A table whose number column was lost (rows merged into one activity) gets
+    IMPLAUSIBLE_STRUCTURE with the evidence, not a silent structure."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("ПЛАН МЕРОПРИЯТИЙ НА 2023 ГОД", style="Title")
+    table = document.add_table(rows=0, cols=3)
+    for values in [("Наименование мероприятия", "Срок исполнения", "Ответственные исполнители")] + [
+            (f"провести мероприятие {n}", f"до {n:02d}.03.2023, затем ежеквартально по итогам работы комиссии", f"Отдел {n}, Служба {n}")
+            for n in range(1, 10)]:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    path = tmp_path / "merged.docx"
+    document.save(str(path))
+    plan = _plan(path)
+    (act,) = _acts(plan)  # every row goes on in lower case: read as one activity
+    [finding] = [f for f in plan.findings if f.code == "IMPLAUSIBLE_STRUCTURE"]
+    assert (finding.severity, finding.refs) == ("warning", (act.id,))
+    assert finding.message == (f"activity {act.id} has 10 responsible bodies and a period of "
+                               f"{len(act.period.raw)} characters: several rows or paragraphs were probably read as one")

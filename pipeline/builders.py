@@ -1,0 +1,224 @@
+"""The parse stage's mutable builders, and their freezing into the immutable model.
+
+:mod:`pipeline.parse` and :mod:`pipeline.parse_tables` fill a :class:`ParseState` block by
+block; :func:`freeze_part` turns what they built into :class:`~pipeline.model.Part` records
+(ids from printed numbers, lists split, bodies and periods normalised).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .bodies import split_bodies, split_list
+from .lexicon import Lexicon, load_gazetteer
+from .model import LISTS, Activity, Agency, Block, Field, Item, Label, Location, Part, Section
+from .periods import text_to_period
+
+ACT_FIELDS = ("indicators", "agencies", "period")
+TERMINAL = tuple(".!?;:…»\"”)")
+MAX_HEADING = 300
+ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
+ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
+                        r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
+GAZETTEER = load_gazetteer()
+
+
+# --- mutable builders -----------------------------------------------
+
+@dataclass
+class TextBuilder:
+    """Something paragraphs can continue: an item, an activity's text or a field value."""
+
+    text: str
+    source: Location
+    continued: list = field(default_factory=list)
+
+    def extend(self, block: Block, sep: str = " ") -> None:
+        self.text = f"{self.text}{sep}{block.text}" if self.text else block.text
+        self.continued.append(block.loc)
+
+
+@dataclass
+class ItemBuilder(TextBuilder):
+    marker: str = ""
+    label: str = ""
+    number: str | None = None
+
+
+@dataclass
+class FieldBuilder(TextBuilder):
+    name: str = ""
+    label: str = ""
+    column: str | None = None
+
+
+@dataclass
+class ActivityBuilder(TextBuilder):
+    number: str | None = None
+    marker: str = ""
+    fields: list = field(default_factory=list)
+    cells: list = field(default_factory=list)  # a table row's number cell: part of the extent
+
+
+@dataclass
+class NodeBuilder:
+    """A part or a section under construction."""
+
+    number: str | None
+    heading: str | None
+    title: str | None
+    source: Location | None
+    declared: bool = True
+    addressee: str | None = None  # the body a group of measures is addressed to: their responsible body
+    lists: dict = field(default_factory=lambda: {name: [] for name in LISTS})
+    labels: list = field(default_factory=list)
+    children: list = field(default_factory=list)  # sections of a part, activities of a section
+
+
+@dataclass
+class ParseState:
+    lex: Lexicon
+    parts: list = field(default_factory=list)
+    preamble: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    unparsed: list = field(default_factory=list)
+    context: str = "preamble"
+    target: TextBuilder | None = None
+    pending_label: tuple | None = None
+    header: tuple | None = None  # the last header row: (row, column -> field, sub-header rows)
+    columns: dict | None = None  # table grid column -> Column, from the header or the content
+    labelled: bool = False  # the version has activity labels, addressees or a table header somewhere
+    plain_plan: bool = False  # without labels, its numbered paragraphs read as activities
+    followed_by_fields: frozenset = frozenset()  # locations of numbered paragraphs an activity field label follows
+
+    @property
+    def part(self) -> NodeBuilder:
+        if not self.parts:
+            self.parts.append(NodeBuilder(None, None, None, None, declared=False))
+        return self.parts[-1]
+
+    @property
+    def container(self) -> NodeBuilder:
+        part = self.part
+        return part.children[-1] if part.children and self.context != "part" else part
+
+    def section(self, loc: Location) -> NodeBuilder:
+        """The current section, opening an undeclared one under the part if there is none."""
+        part = self.part
+        if not part.children or self.context == "part":
+            part.children.append(NodeBuilder(None, None, None, loc, declared=False))
+            self.context = "activities"
+        return part.children[-1]
+
+
+def flush_pending(state: ParseState) -> None:
+    """A numbered label (``Задача 2:``) that no text followed stays a label."""
+    if state.pending_label:
+        name, label, _number, loc = state.pending_label
+        state.container.labels.append(Label(name, label, loc))
+        state.pending_label = None
+
+
+def current_activity(state: ParseState) -> ActivityBuilder | None:
+    if state.context != "activities" or not state.parts or not state.part.children:
+        return None
+    acts = state.part.children[-1].children
+    return acts[-1] if acts else None
+
+
+# --- freezing builders into the model ------------------------------------------------------
+
+class Ids:
+    """Deterministic ids: from printed numbers, ``nn`` when there is none, repeats suffixed."""
+
+    def __init__(self):
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, base: str) -> str:
+        n = self.seen.get(base, 0) + 1
+        self.seen[base] = n
+        return base if n == 1 else f"{base}-{n}"
+
+
+def _slug(number: str | None) -> str:
+    return regex.sub(r"[^0-9A-Za-z]+", "-", number).strip("-") if number else "nn"
+
+
+def freeze_items(builders: list[ItemBuilder]) -> tuple[Item, ...]:
+    return tuple(Item(text=i.text, source=i.source, marker=i.marker, label=i.label, number=i.number,
+                      continued=tuple(i.continued)) for i in builders)
+
+
+def _agency(name: str, legend: dict[str, str]) -> Agency:
+    """A body as printed, its gazetteer id, and its full name where the document's legend
+    spells out the abbreviation it is."""
+    expanded = legend.get(name)
+    return Agency(name, GAZETTEER.lookup(name) or (GAZETTEER.lookup(expanded) if expanded else None), expanded)
+
+
+@dataclass(frozen=True)
+class Freeze:
+    """What freezing the builders needs: the lexicon, the id maker, the document's context."""
+
+    lex: Lexicon
+    ids: Ids
+    legend: dict
+    year: int | None
+
+
+def _activity(act: ActivityBuilder, section_id: str, fz: Freeze, addressee: str | None = None) -> Activity:
+    lex = fz.lex
+    fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued), f.column) for f in act.fields)
+    values = {name: _joined([f for f in fields if f.field == name]) for name in ACT_FIELDS}
+    period = text_to_period(values["period"], lex, fz.year) if any(f.field == "period" for f in fields) else None
+    return Activity(
+        id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
+        text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
+        agencies=tuple(_agency(name, fz.legend) for name in split_bodies(
+            values["agencies"], lex.conjunctions, GAZETTEER.protected) or ([addressee] if addressee else [])
+            if regex.search(r"\p{L}", name)),  # "-": none
+        period=period, fields=fields, source=act.source, continued=tuple(act.continued),
+        extent=_extent([act.source, *act.continued, *act.cells,
+                        *(l for f in fields for l in (f.source, *f.continued))]))
+
+
+def _joined(fields: list[Field]) -> str:
+    """The values of one field's cells: in sub-columns, each after its sub-header
+    ("Минюст: Январь; Правительство: Февраль"), else one per line."""
+    subs = [f.column.rpartition(" / ")[2] for f in fields if f.column and " / " in f.column]
+    if len(fields) > 1 and len(subs) == len(fields):
+        return "; ".join(f"{sub}: {f.value}" for sub, f in zip(subs, fields))
+    return "\n".join(f.value for f in fields)
+
+
+def _extent(locs) -> tuple[Location, ...]:
+    """One location per (file, page) with the union of the bounding boxes found there."""
+    boxes: dict[tuple[int, int], list] = {}
+    for loc in locs:
+        if loc.bbox is not None and loc.page is not None:
+            boxes.setdefault((loc.file, loc.page), []).append(loc.bbox)
+    return tuple(Location(file=file, page=page, bbox=(min(b[0] for b in bb), min(b[1] for b in bb),
+                                                     max(b[2] for b in bb), max(b[3] for b in bb)))
+                 for (file, page), bb in boxes.items())
+
+
+def _section(node: NodeBuilder, part_id: str, fz: Freeze) -> Section:
+    base = f"{fz.lex.code}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
+    sid = fz.ids(base)
+    return Section(
+        id=sid, number=node.number, declared=node.declared, heading=node.heading, title=node.title,
+        needs=freeze_items(node.lists["needs"]), aims=freeze_items(node.lists["aims"]),
+        objectives=freeze_items(node.lists["objectives"]), labels=tuple(node.labels),
+        activities=tuple(_activity(a, sid, fz, node.addressee) for a in node.children), source=node.source)
+
+
+def freeze_part(node: NodeBuilder, fz: Freeze) -> Part:
+    pid = fz.ids(f"{fz.lex.code}-part-{_slug(node.number)}")
+    return Part(
+        id=pid, number=node.number, heading=node.heading, title=node.title,
+        needs=freeze_items(node.lists["needs"]), aims=freeze_items(node.lists["aims"]),
+        objectives=freeze_items(node.lists["objectives"]), labels=tuple(node.labels),
+        sections=tuple(_section(s, pid, fz) for s in node.children), source=node.source)
+
+

@@ -1,0 +1,195 @@
+"""Tables for the parse stage: rows under a header (or typed by content) become activities.
+
+:func:`feed_table` reads one table's blocks into the :class:`~pipeline.builders.ParseState`;
+rows that are not activities (a heading merged across the row, a label) go to ``feed``,
+the paragraph reader of :mod:`pipeline.parse`.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from .builders import (ACT_ANY, MAX_HEADING, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
+                       ParseState, current_activity, flush_pending)
+from .model import LISTS, Block, Label, Location, Loose
+from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
+
+def feed_table(state: ParseState, blocks: list[Block], feed: Callable[[ParseState, Block], None]) -> None:
+    """Header rows set the columns (with the sub-header and column-number rows under them);
+    rows under them are activities; other rows are paragraphs.
+
+    A table without a header row continues the previous table's columns (a table broken
+    across pages, a header printed as a table of its own), or is read by its content when
+    it looks like a numbered plan (:func:`pipeline.tables.columns_by_content`); a row whose
+    number cell is empty continues the previous row.
+    """
+    rows = rows_of(blocks)
+    first = True
+    for i, row in enumerate(rows):
+        if _on_header_rows(state, row):
+            continue
+        if state.header is not None and state.columns is None:
+            header, fields, subs = state.header
+            state.columns = layout(header, fields, subs, rows[i:i + 8], state.lex)
+        elif state.columns is None and i == 0 and state.context != "part":
+            state.columns = columns_by_content(rows, state.lex)
+        if state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
+            _table_row(state, row, first)
+            first = False
+        elif state.columns and _full_width(row, state.columns) and _group_row(state, row):
+            continue
+        else:
+            for cell in row.values():
+                for block in cell:
+                    feed(state, block)
+
+
+def _on_header_rows(state: ParseState, row: Row) -> bool:
+    """A header row, or a sub-header or column-number row right under one: its cells become
+    labels of the current part or section.  A header repeated on a new page goes on."""
+    fields = header_fields(row, state.lex)
+    if fields:
+        repeated = state.header is not None and fields == state.header[1] and state.columns is not None
+        if not repeated:
+            flush_pending(state)
+            state.header, state.columns = (row, fields, []), None
+            if state.context != "part":
+                state.section(row[min(row)][0].loc)
+            state.context, state.target = "activities", None
+        state.container.labels.extend(Label(fields[col] or "other", cell_text(cell), cell[0].loc)
+                                      for col, cell in sorted(row.items()))
+        return True
+    if state.header is None or state.target is not None:
+        return False
+    if is_column_numbers(row):
+        kind = "column-number"
+    elif state.columns is None and not state.header[2] and is_subheader(row, state.lex):
+        kind = "column"
+        state.header[2].append(row)
+    else:
+        return False
+    state.container.labels.extend(Label(kind, cell_text(cell), cell[0].loc) for _, cell in sorted(row.items()))
+    return True
+
+
+def _full_width(row: Row, columns: dict) -> bool:
+    """A single cell merged across most of the table: a heading row, not an activity."""
+    if len(row) != 1:
+        return False
+    cell = next(iter(row.values()))
+    return 2 * cell[0].span > len(columns)
+
+
+def _group_row(state: ParseState, row: Row) -> bool:
+    """A numbered row merged across the table ("1. Introduction and Enhancement of …") heads
+    a group of its rows: a section, not an activity."""
+    if state.context in LISTS + ("preamble", "note"):  # a numbered need or aim merged across the row
+        return False
+    (cell,) = row.values()
+    text = cell_text(cell)
+    m = ACT_ANY.fullmatch(text)
+    if not m or "\n" in text or len(text) > MAX_HEADING:
+        return False
+    number = m.group("num") or m.group("num2")
+    state.part.children.append(NodeBuilder(number, text, m.group("text") or m.group("text2"), cell[0].loc))
+    state.context, state.target = "activities", None
+    return True
+
+
+def _cells(state: ParseState, row: Row) -> list[tuple[Column, list[Block]]]:
+    """The row's cells with their columns; a merged cell spanning the activity column is the activity."""
+    out = []
+    for col, cell in sorted(row.items()):
+        spanned = [state.columns[c] for c in range(col, col + cell[0].span) if c in state.columns]
+        column = next((c for c in spanned if c.field == "activity"), None) or next(
+            (c for c in spanned if c.field), spanned[0] if spanned else Column(None, ""))
+        out.append((column, cell))
+    return out
+
+
+def _table_row(state: ParseState, row: Row, first: bool) -> None:
+    cells = _cells(state, row)
+    number_cell = next((cell for column, cell in cells if column.field == "number"), None)
+    text_cell = next((cell for column, cell in cells if column.field == "activity"), None)
+    rest = [(column, cell) for column, cell in cells if cell is not number_cell and cell is not text_cell]
+    if number_cell is None and text_cell is None and not any(column.field for column, _ in rest):
+        state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
+                              for _, cell in rest for b in cell)
+        return
+    current = current_activity(state)
+    row_loc = cells[0][1][0].loc
+    numbered = text_cell is not None and ACT_ANY.fullmatch(cell_text(text_cell))
+    if (current is not None and number_cell is None and not numbered
+            and _row_continues(state, current, row_loc, text_cell, first)):
+        _continue_row(state, current, text_cell, rest)
+        return
+    marker, number, text, loc = "", None, "", (text_cell or number_cell or rest[0][1])[0].loc
+    if number_cell:
+        marker = cell_text(number_cell)
+        m = _NUMBER.search(marker)
+        number = m.group() if m else None
+    if text_cell:
+        text = cell_text(text_cell)
+        m = ACT_ANY.fullmatch(text) if number_cell is None else None
+        if m:  # no number column: the number opens the activity's text
+            number, text = m.group("num") or m.group("num2"), m.group("text") or m.group("text2")
+            marker = text_cell[0].text[: len(text_cell[0].text) - len(text.split("\n")[0])].rstrip()
+    act = ActivityBuilder(text, loc, number=number, marker=marker)
+    act.continued.extend(b.loc for b in (text_cell or [])[1:])
+    if text_cell:
+        act.cells.extend(b.loc for b in number_cell or [])
+    state.section(loc).children.append(act)
+    state.context, state.target = "activities", act
+    for column, cell in rest:
+        _add_cell(state, act, column, cell)
+
+
+_NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
+
+
+def _row_continues(state: ParseState, current: ActivityBuilder, row_loc: Location, text_cell, first: bool) -> bool:
+    """Does a row without a number continue the previous row?  Only a row of the same table,
+    or the first row of a table on a later page (a table broken across pages); then always
+    when the table numbers its rows, else when the previous text stopped mid-sentence."""
+    last = current.continued[-1] if current.continued else current.source
+    if current.source.table is None:
+        return False
+    if row_loc.table != last.table and not (first and (row_loc.page or 0) > (last.page or 0)):
+        return False
+    if any(c.field == "number" for c in state.columns.values()) or not text_cell:
+        return True
+    return text_cell[0].text[:1].islower() or not current.text.rstrip().endswith(TERMINAL)
+
+
+def _from_cell(cls, cell: list[Block], **fields):
+    """A builder holding a table cell's paragraphs (one per line) and their locations."""
+    return cls(cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
+
+
+def _add_cell(state: ParseState, act: ActivityBuilder, column: Column, cell: list[Block]) -> None:
+    """A cell of a field column becomes the activity's field (``other`` under a header the
+    lexicon does not know); a note column's cell a note."""
+    if column.field == "note":
+        state.notes.append(_from_cell(ItemBuilder, cell))
+    elif column.field or column.name:
+        act.fields.append(_from_cell(FieldBuilder, cell, name=column.field or "other", column=column.name or None))
+    else:
+        state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
+                              for b in cell)
+
+
+def _continue_row(state: ParseState, act: ActivityBuilder, text_cell, rest) -> None:
+    """A row broken across a page: each cell continues the same column's text."""
+    for block in text_cell or []:
+        act.extend(block)
+    for column, cell in rest:
+        existing = next((f for f in act.fields if f.name == (column.field or "other")
+                         and f.column == (column.name or None)), None)
+        if existing is None:
+            _add_cell(state, act, column, cell)
+        else:
+            for block in cell:
+                existing.extend(block)
+
+

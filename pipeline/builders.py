@@ -141,8 +141,12 @@ class Ids:
         return base if n == 1 else f"{base}-{n}"
 
 
+_LATIN_NUMERALS = str.maketrans("ІХСМ", "IXCM")  # Roman numerals typed in Cyrillic look-alikes
+
+
 def _slug(number: str | None) -> str:
-    return regex.sub(r"[^0-9A-Za-z]+", "-", number).strip("-") if number else "nn"
+    """An id piece from a printed number: "1.2." → "1-2", Cyrillic "ІІІ" → "III", none → "nn"."""
+    return regex.sub(r"[^0-9A-Za-z]+", "-", number.translate(_LATIN_NUMERALS)).strip("-") or "nn" if number else "nn"
 
 
 def freeze_items(builders: list[ItemBuilder]) -> tuple[Item, ...]:

@@ -82,19 +82,30 @@ def _full_width(row: Row, columns: dict) -> bool:
 
 
 def _group_row(state: ParseState, row: Row) -> bool:
-    """A numbered row merged across the table ("1. Introduction and Enhancement of …") heads
-    a group of its rows: a section, not an activity."""
-    if state.context in LISTS + ("preamble", "note"):  # a numbered need or aim merged across the row
+    """A row merged across the table that is no heading or label of the lexicon heads a group
+    of the rows under it — "1. Introduction and Enhancement of …", "Прокуратура области" (a
+    table that restarts its numbering per unit): a section, not an activity nor the tail of
+    the row above."""
+    if state.context in LISTS + ("preamble", "note"):  # a need or aim merged across the row
         return False
     (cell,) = row.values()
-    text = cell_text(cell)
-    m = ACT_ANY.fullmatch(text)
-    if not m or "\n" in text or len(text) > MAX_HEADING:
+    text = cell_text(cell).strip()
+    if "\n" in text or len(text) > MAX_GROUP or state.lex.match_heading(text) or state.lex.match_label(text):
         return False
-    number = m.group("num") or m.group("num2")
-    state.part.children.append(NodeBuilder(number, text, m.group("text") or m.group("text2"), cell[0].loc))
+    m = ACT_ANY.fullmatch(text)
+    number, title = (m.group("num") or m.group("num2"), m.group("text") or m.group("text2")) if m else (None, text)
+    node = NodeBuilder(number, text, title, cell[0].loc)
+    last = state.part.children[-1] if state.part.children else None
+    if last is not None and not last.declared and not last.children and not any(last.lists.values()):
+        node.labels = last.labels  # the header row opened it: the first group takes its place
+        state.part.children[-1] = node
+    else:
+        state.part.children.append(node)
     state.context, state.target = "activities", None
     return True
+
+
+MAX_GROUP = 200  # characters: a longer merged row is text, not the name of a group
 
 
 def _cells(state: ParseState, row: Row) -> list[tuple[Column, list[Block]]]:

@@ -139,3 +139,15 @@ def test_rows_read_as_one_activity_are_reported(tmp_path):
     assert (finding.severity, finding.refs) == ("warning", (act.id,))
     assert finding.message == (f"activity {act.id} has 10 responsible bodies and a period of "
                                f"{len(act.period.raw)} characters: several rows or paragraphs were probably read as one")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_numbering_restarts_under_each_unit(tmp_path, lang):
+    plan = _plan(patterns.write_units(tmp_path, lang))
+    (version,) = plan.versions
+    data = patterns.UNITS[lang]
+    assert [(s.number, s.title, [(a.number, a.text, [g.name for g in a.agencies]) for a in s.activities])
+            for s in version.parts[0].sections] == [
+        (None, unit, [(r[0], r[1], [r[3]]) for r in rows]) for unit, rows in data["units"]]
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")]  # 1, 2 then 1, 2, 3: no duplicates
+    assert plan.unparsed == ()

@@ -36,6 +36,7 @@ _DATE = regex.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})(?!\d)")
 _INITIALS = regex.compile(r"(?<!\p{L})\p{Lu}\.\s?\p{Lu}\.(?!\p{L})|(?<!\p{L})\p{Lu}\p{Ll}+\s+\p{Lu}\.\s?\p{Lu}\.")
 _ABBREVIATION = regex.compile(r"(?<!\p{L})\p{Lu}[\p{Lu}\p{Ll}]{0,3}\p{Lu}{1,6}(?!\p{L})")
 MAX_SUBHEADER_WORDS = 4
+_YEAR_ONLY = regex.compile(r"(?:19|20)\d{2}(?:\s*\p{L}{1,5}\.?)?")  # "2021", "2021 год", "2021 ж."
 TEXT_WORDS = 5  # a cell of this many words or more is running text (an activity, an outcome)
 
 
@@ -90,19 +91,21 @@ def header_fields(row: Row, lex: Lexicon) -> dict[int, str | None] | None:
 
 
 def is_column_numbers(row: Row) -> bool:
-    """``1 2 3 … n`` across the row: the numbers of the columns printed under a header."""
+    """``1 2 3 … n`` across the row: the numbers of the columns printed under a header
+    (years, "2021 2022 2023", are sub-headers instead)."""
     texts = [t for _, t in sorted(_texts(row).items())]
     if len(texts) < 3 or not all(t.isdigit() for t in texts):
         return False
-    first = int(texts[0])
-    return [int(t) for t in texts] == list(range(first, first + len(texts)))
+    return [int(t) for t in texts] == list(range(1, len(texts) + 1))
 
 
 def is_subheader(row: Row, lex: Lexicon) -> bool:
     """Short cells without data and without a field of their own: the names of the
-    sub-columns under a header cell (``Минюст``, ``Правительство``, ``Парламент``)."""
+    sub-columns under a header cell (``Минюст``, ``Правительство``, ``Парламент``, or the
+    years of a cost: ``2021``, ``2022 год``)."""
     texts = _texts(row)
-    return (len(texts) >= 2 and all(t and len(t.split()) <= MAX_SUBHEADER_WORDS and not any(ch.isdigit() for ch in t)
+    return (len(texts) >= 2 and all(t and len(t.split()) <= MAX_SUBHEADER_WORDS
+                                    and (not any(ch.isdigit() for ch in t) or _YEAR_ONLY.fullmatch(t))
                                     for t in texts.values())
             and not any(lex.match_column(t) == "activity" for t in texts.values()))
 

@@ -151,3 +151,20 @@ def test_numbering_restarts_under_each_unit(tmp_path, lang):
         (None, unit, [(r[0], r[1], [r[3]]) for r in rows]) for unit, rows in data["units"]]
     assert not [c for c in _codes(plan) if c.startswith("NUM_")]  # 1, 2 then 1, 2, 3: no duplicates
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_costs_by_year_under_one_header(tmp_path, lang):
+    plan = _plan(patterns.write_costs(tmp_path, lang))
+    acts = _acts(plan)
+    rows = patterns.COSTS[lang]["rows"]
+    cost = patterns.COSTS[lang]["header"][5]
+    assert [(a.number, a.text) for a in acts] == [(r[0].rstrip("."), r[1]) for r in rows]
+    assert [[(f.field, f.column, f.value) for f in a.fields if f.field == "financing"] for a in acts][0] == [
+        ("financing", f"{cost} / 2021", "12,5"), ("financing", f"{cost} / 2022", "3,0"),
+        ("financing", f"{cost} / 2023", "3,0"), ("financing", patterns.COSTS[lang]["header"][8], rows[0][8])]
+    assert [a.indicators for a in acts] == [(r[2],) for r in rows]
+    assert [[g.name for g in a.agencies] for a in acts] == [r[3].split(", ") for r in rows]
+    assert [(a.period.kind, a.period.end, a.period.end_month) for a in acts] == [("single", 2021, 12),
+                                                                               ("recurring", None, None)]
+    assert plan.unparsed == ()

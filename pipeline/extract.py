@@ -5,9 +5,13 @@
 * ``.docx`` (python-docx): body paragraphs and table cells in document order, heading
   level from the paragraph style, leading bold runs as the ``bold`` hint, section
   headers/footers as page furniture.
-* ``.pdf`` (pdfplumber text layer): lines grouped into paragraphs by vertical gaps and
-  font changes; running headers, footers and page numbers (text repeated in the page
-  margins) marked as furniture; heading level from font size.
+* ``.pdf`` (PDFium's text layer, pdfplumber's for garbled pages or on request): lines
+  grouped into paragraphs by vertical gaps and font changes, ``breaks`` where the printed
+  lines ended; tables drawn with rules or filled cells (:mod:`pipeline.pdf_tables`) and
+  tables aligned by whitespace alone read cell by cell, each cell's blocks boxed by its
+  rectangle; running headers, footers and page numbers (text repeated in the page margins,
+  or a title printed with the page number at the top or foot of the text) marked as
+  furniture; heading level from font size.
 
 Unreadable input raises :class:`ExtractError` with a one-line reason.
 """
@@ -81,7 +85,7 @@ MARGIN = 0.07  # share of the page height at top and bottom where running heads 
 _DIGITS = regex.compile(r"\d+")
 
 
-def _line_record(line: dict, page_no: int, height: float) -> dict:
+def _line_record(line: dict, page_no: int, height: float, with_words: bool = True) -> dict:
     chars = [c for c in line["chars"] if c["text"].strip()]
     sizes = Counter(round(c["size"], 1) for c in chars)
     n_bold = 0
@@ -101,7 +105,7 @@ def _line_record(line: dict, page_no: int, height: float) -> dict:
               "size": sizes.most_common(1)[0][0] if sizes else 0.0,
               "bold": normalize(text[:cut]).strip(),
               "margin": in_margin(line["top"], line["bottom"], height)}
-    words = _line_words(text, chars)
+    words = _line_words(text, chars) if with_words else None
     if words is not None:
         record["words"] = words
     return record
@@ -140,8 +144,11 @@ def in_margin(top: float, bottom: float, height: float) -> bool:
     return top < height * MARGIN or bottom > height * (1 - MARGIN)
 
 
-def _page_lines(page, page_no: int, height: float) -> list[dict]:
-    return [_line_record(l, page_no, height) for l in page.extract_text_lines(return_chars=True, strip=True)]
+def _page_lines(page, page_no: int, height: float, with_words: bool = True) -> list[dict]:
+    """The page's text lines; ``with_words`` for running text (a table aligned by whitespace
+    may be there), not for a drawn table's cell."""
+    return [_line_record(l, page_no, height, with_words)
+            for l in page.extract_text_lines(return_chars=True, strip=True)]
 
 
 def _inside(obj: dict, bboxes) -> bool:
@@ -163,7 +170,7 @@ def _page_tables(page, page_no: int) -> list[dict]:
 
     def lines_of(_row: int, _cell: int, bbox) -> list[dict]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
-        return _page_lines(inner.crop(bbox, strict=False), page_no, page.height)  # a cell may overhang the page
+        return _page_lines(inner.crop(bbox, strict=False), page_no, page.height, False)  # a cell may overhang the page
     tables = pdf_tables.find_tables(_page_paths(page), page.width, page.height)
     return [pdfium_text.table_record(table, lines_of) for table in tables]
 

@@ -1,4 +1,5 @@
-"""Tables drawn on PDF pages, found as a reader sees them — on either engine's objects.
+"""Tables on PDF pages: drawn ones found as a reader sees them, and ones aligned by
+whitespace alone — on either engine's objects and words.
 
 Both PDF engines hand :func:`find_tables` the page's painted lines, rectangles and curves
 as pdfplumber's objects (with ``fill``, ``stroke`` and ``paint``, the fill colour as the
@@ -13,6 +14,11 @@ function:
   and joins edges, so both sides of a gap are one border;
 * pdfplumber's ``TableFinder`` (its ``lines`` strategy, those tolerances) over the edges
   of what is left, in pdfplumber's ``Page.edges`` order.
+
+Tables with neither rules nor fills (:func:`whitespace_tables`): a row of at least three
+short column heads parted by wide gaps, and the rows under it whose words leave every
+gutter between the heads free — read conservatively, so running text never becomes a
+table (pdfplumber's ``text`` strategy would cut any page of prose into columns).
 """
 from __future__ import annotations
 
@@ -129,6 +135,8 @@ def find_tables(objects: list[dict], width: float, height: float) -> list:
 
 GUTTER = 8.0  # the least gap (pt, and at least one em) between two column heads
 HEAD_WORDS = 5  # the most words a column head may have
+HEAD_LINES = 4  # the most printed lines a head row may take
+HEAD_FILL = 0.6  # a column head is short: one of them ends before this share of the way to the next
 MIN_HEADS = 3  # the fewest columns a whitespace table may have
 FREE = 0.4  # a gutter stays open while a strip this many ems wide is free of words in every line
 ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (see extract._paragraphs)
@@ -156,7 +164,8 @@ def _words(row: list[dict]) -> list[dict] | None:
 def head_segments(words: list[dict]) -> list[list[dict]] | None:
     """A printed row as column heads: its words cut where the gap is at least ``GUTTER``
     (and an em), when that gives at least ``MIN_HEADS`` heads of at most ``HEAD_WORDS``
-    words each, two of them with letters; else None."""
+    words each, two of them with letters, one (not the last) short of ``HEAD_FILL`` of the
+    way to the next; else None."""
     segments: list[list[dict]] = []
     for word in words:
         if segments and word["x0"] - segments[-1][-1]["x1"] < max(GUTTER, word["size"]):
@@ -167,6 +176,8 @@ def head_segments(words: list[dict]) -> list[list[dict]] | None:
         return None
     if sum(any(ch.isalpha() for w in s for ch in w["text"]) for s in segments) < 2:
         return None  # a chart's axis (100 120 140), not column heads
+    if all(a[-1]["x1"] - a[0]["x0"] > HEAD_FILL * (b[0]["x0"] - a[0]["x0"]) for a, b in zip(segments, segments[1:])):
+        return None  # every piece fills its column: prose set in columns
     return segments
 
 
@@ -265,11 +276,13 @@ def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> tup
     whose columns are parted by ``gutters`` — each gutter's widest free strip is a border at
     its middle; a table row starts after a gap (:func:`_starts_row`) — and how many of the
     printed rows it takes: trailing rows with words in one column only (a short heading or
-    paragraph after the table) are left to the running text.  (None, 0) unless some row
-    under the head fills two columns or more, and the rows under the head are two or more
-    or one filling ``MIN_HEADS`` columns."""
+    paragraph after the table) are left to the running text.  (None, 0) unless the head
+    row takes at most ``HEAD_LINES`` lines, some row under it fills two columns or more, and
+    the rows under it are two or more or one filling ``MIN_HEADS`` columns."""
     borders = [(lo + hi) / 2 for lo, hi in (max(free, key=lambda f: f[1] - f[0]) for free in gutters)]
     table_rows = _table_rows(rows, borders)
+    if len(table_rows[0]) > HEAD_LINES:
+        return None, 0  # no head row: prose set in columns
     while len(table_rows) > 1 and _columns_filled(table_rows[-1]) < 2:
         table_rows.pop()
     filled = [_columns_filled(row) for row in table_rows[1:]]

@@ -1,17 +1,23 @@
-"""The fast path for PDF pages: text lines and ruled tables read through pypdfium2 (PDFium).
+"""The fast path for PDF pages: text lines and drawn tables read through pypdfium2 (PDFium).
 
 Used by :mod:`pipeline.extract` for every page whose glyphs have Unicode meanings; the
 others go through pdfplumber.  A line record has the fields pdfplumber's path gives (text,
 x0, x1, top, bottom, size, bold prefix, margin): the text and the font facts as PDFium
 reads them, the vertical extent placed as pdfminer places a glyph (baseline, font descent,
-one em), the horizontal one from PDFium's glyph boxes.
+one em), the horizontal one from PDFium's glyph boxes.  Where PDFium's text differs from
+what pdfminer reads, it is put right: a space drawn as a text object PDFium measures zero
+wide is put back (:func:`dropped_spaces`), and a line PDFium breaks before a hyphen drawn
+apart is joined without a space.  On a page where some printed row shows the wide gaps of
+column heads, running-text lines also carry their words (:func:`_add_words`), for
+:func:`pipeline.pdf_tables.whitespace_tables`.
 
 Tables: the page's path objects are classified into lines, rectangles and curves by
-pdfminer's own rules (:func:`page_paths`), and pdfplumber's table finder — the same code,
-given those edges — finds the ruled tables and their cells; each character then goes to the
-cell holding its centre, as on pdfplumber's path.  So plan.json compares equal through both
-engines apart from bounding boxes (``tests/test_pdf_engines.py``), at a fraction of the
-cost: pdfminer's parse of the whole page is what makes the slow path slow.
+pdfminer's own rules, with how each is painted (:func:`page_paths`), and
+:func:`pipeline.pdf_tables.find_tables` — pdfplumber's table finder over what a reader sees
+— finds the tables and their cells; each character then goes to the cell holding its
+centre, as on pdfplumber's path.  So plan.json compares equal through both engines apart
+from bounding boxes (``tests/test_pdf_engines.py``), at a fraction of the cost: pdfminer's
+parse of the whole page is what makes the slow path slow.
 """
 from __future__ import annotations
 

@@ -225,6 +225,34 @@ def test_a_head_needs_rows_that_keep_its_gutters():
     assert pdf_tables.head_segments(axis[0]["words"]) is None
 
 
+def _prose(first_words: int, shift: dict[int, float]) -> list[dict]:
+    """Twelve lines of three columns of running text (the first line's pieces of
+    ``first_words`` words), column k's lines from line 6 on ``shift[k]`` lower."""
+    words = ("the plan sets out what each ministry does and when it reports on the measures it leads "
+             "during the years of the plan").split()
+    pieces = []
+    for k in range(12):
+        for col, x in enumerate((50, 230, 410)):
+            chunk = words[(k * 3 + x) % 10:(k * 3 + x) % 10 + (first_words if k == 0 else 5)]
+            pieces.append(_line(_spaced(" ".join(chunk), x), 100 + 12 * k + (shift.get(col, 0) if k >= 6 else 0)))
+    return pieces
+
+
+def test_prose_set_in_three_columns_is_no_table():
+    """Three columns of running text keep their gutters free on every line: a line of short
+    pieces is no head when each piece fills its column, nor is a head row of six lines, and
+    a paragraph starting in one column starts no table row."""
+    assert pdf_tables.head_segments(_words(_prose(5, {})[:3])) is None
+    assert pdf_tables.head_segments(_words(_prose(3, {})[:3])) is not None
+    for first, shift in ((5, {0: 8}), (3, {0: 8}), (3, {0: 8, 1: 8, 2: 8})):
+        lines = _prose(first, shift)
+        assert pdf_tables.whitespace_tables(lines, 1) == (lines, [])
+
+
+def _words(lines: list[dict]) -> list[dict]:
+    return sorted((w for line in lines for w in line["words"]), key=lambda w: w["x0"])
+
+
 def test_a_head_with_one_row_under_it_is_a_table_when_the_row_fills_its_columns():
     head = _line([("Milestone", 50), ("Measurement", 250), ("Target", 450), ("Date", 486)], 100)
     row = _line([("Publish", 50), ("the", 92), ("data", 112), ("Data", 250), ("online", 276), ("June", 450),

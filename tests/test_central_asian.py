@@ -134,3 +134,42 @@ def test_kazakh_table_plan(tmp_path):
          ("single", 2025, 10, 12))]
     assert (plan.unparsed, plan.findings) == ((), ())
     assert plan.coverage.source_chars == plan.coverage.accounted_chars
+
+
+UZ_CYRL = """ОДАМ САВДОСИГА ҚАРШИ КУРАШИШ БЎЙИЧА 2024–2026 ЙИЛЛАРГА МЎЛЖАЛЛАНГАН ЧОРА-ТАДБИРЛАР РЕЖАСИ
+
+I бўлим. Умумий чора-тадбирлар
+
+Мақсад: Одам савдосига қарши курашиш соҳасидаги қонунчиликни халқаро стандартларга мувофиқлаштириш.
+
+Чора-тадбирлар:
+
+1.1.1. Одам савдосига қарши курашиш тўғрисидаги қонунчиликни таҳлил қилиш ва таклифлар тайёрлаш.
+
+Кўрсаткичлар: Тайёрланган таҳлилий маълумотнома.
+
+Масъул ижрочилар: Адлия вазирлиги, Бош прокуратура.
+
+Амалга ошириш муддати: 2024 йил 1 декабргача
+
+1.1.2. Жабрланувчиларни аниқлаш бўйича йўриқномани ишлаб чиқиш.
+
+Кўрсаткичлар: Тасдиқланган йўриқнома.
+
+Масъул ижрочилар: Ички ишлар вазирлиги.
+
+Амалга ошириш муддати: 2025 йил IV чорак
+"""
+
+
+def test_uzbek_cyrillic_plan_from_its_lexicon_file(tmp_path):
+    """Uzbek in Cyrillic (ў, ҳ are its own letters) is read from ``uz-cyrl.toml`` alone."""
+    path = tmp_path / "reja.txt"
+    path.write_text(UZ_CYRL, encoding="utf-8")
+    plan = paths_to_plan([path], "reja")
+    assert plan.languages == ("uz-Cyrl",)
+    assert [(a.number, [g.id for g in a.agencies], (a.period.kind, a.period.start, a.period.end, a.period.end_month))
+            for a in plan.versions[0].activities()] == [
+        ("1.1.1", ["justice-ministry", "general-prosecutor"], ("by", None, 2024, 12)),
+        ("1.1.2", ["interior-ministry"], ("single", 2025, 2025, 12))]
+    assert plan.unparsed == ()

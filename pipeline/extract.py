@@ -28,6 +28,7 @@ import regex
 from . import pdf_tables, pdfium_text
 from .model import Block, Location, Source
 from .docx_text import _docx_blocks, check_docx
+from .html_text import _html_blocks
 from .plain_text import _text_blocks, decode_text, strip_markdown
 from .sniff import ExtractError, sniff_format
 from .text import Words, join_lines, normalize, text_quality, vocabulary
@@ -71,6 +72,8 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
         blocks, pages = _docx_blocks(path, file_index)
     elif fmt == "pdf":
         blocks, pages = _pdf_blocks(path, file_index, limits)
+    elif fmt == "html":
+        blocks, pages = _html_blocks(path, file_index)
     else:
         blocks, pages = _text_blocks(path, file_index)
     chars, garbled = text_quality(b.text for b in blocks)

@@ -23,7 +23,7 @@ class ExtractError(Exception):
 HEAD = 4096  # bytes read to tell what a file holds
 PDF_HEADER_WITHIN = 1024  # a PDF header may follow junk bytes this far into the file (Acrobat's rule)
 
-READ_AS = {"pdf": "pdf", "docx": "docx", "text": "text", "html": "text", "xml": "text", "json": "text"}
+READ_AS = {"pdf": "pdf", "docx": "docx", "text": "text", "html": "html", "xml": "text", "json": "text"}
 """Kinds extract reads, and the format it reads them as (a ZIP archive is taken for a DOCX)."""
 
 SAVE_AS = "save it as DOCX or PDF first"
@@ -113,8 +113,9 @@ def _text_kind(text: str) -> str:
 
 
 def sniff_format(path: Path) -> str:
-    """'pdf', 'docx' or 'text', the format extract reads ``path`` as, from its first bytes,
-    never from its name — except that a name ending ``.pdf`` or ``.docx`` must hold that.
+    """'pdf', 'docx', 'html' or 'text', the format extract reads ``path`` as, from its first bytes,
+    never from its name — except that a name ending ``.pdf`` or ``.docx`` must hold that (HTML
+    named ``.doc``, as Word saves a web page, is read as HTML).
     Text is UTF-16 with a byte-order mark, or bytes without NUL.  Raises :class:`ExtractError`
     naming what the file holds when it is not read."""
     with open(path, "rb") as fh:

@@ -104,9 +104,10 @@ def is_subheader(row: Row, lex: Lexicon) -> bool:
     sub-columns under a header cell (``Минюст``, ``Правительство``, ``Парламент``, or the
     years of a cost: ``2021``, ``2022 год``)."""
     texts = _texts(row)
-    return (len(texts) >= 2 and all(t and len(t.split()) <= MAX_SUBHEADER_WORDS
-                                    and (not any(ch.isdigit() for ch in t) or _YEAR_ONLY.fullmatch(t))
-                                    for t in texts.values())
+    years = [bool(_YEAR_ONLY.fullmatch(t)) for t in texts.values()]
+    return (len(texts) >= 2 and (all(years) or not any(years))  # years alone, or names alone
+            and all(t and len(t.split()) <= MAX_SUBHEADER_WORDS and (y or not any(ch.isdigit() for ch in t))
+                    for t, y in zip(texts.values(), years))
             and not any(lex.match_column(t) == "activity" for t in texts.values()))
 
 

@@ -16,6 +16,7 @@ from .model import LISTS, Activity, Agency, Block, Field, Item, Label, Location,
 from .periods import text_to_period
 
 ACT_FIELDS = ("indicators", "agencies", "period")
+ASIDE_PARTS = ("footnote", "endnote", "textbox")  # Location.part of text printed aside from the flow: notes
 TERMINAL = tuple(".!?;:…»\"”)")
 MAX_HEADING = 300
 ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)

@@ -16,7 +16,7 @@ from dataclasses import replace
 import regex
 
 from .bodies import legend_of
-from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
+from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
                        ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, TextBuilder, current_activity,
                        flush_pending, freeze_items, freeze_part)
 from .lexicon import HeadingMatch, Lexicon
@@ -250,7 +250,22 @@ def _on_other(state: ParseState, block: Block) -> None:
                                     "not part of the plan structure"))
 
 
+_NOTE_MARK = regex.compile(r"(?P<mark>[0-9]{1,3}|[ivxlc]{1,6}|[*†‡§]{1,3})\s+(?=\S)")
+
+
+def feed_aside(state: ParseState, block: Block) -> None:
+    """A footnote, endnote or text box: a note of the version, its printed mark as the
+    marker; the flow of the text around it goes on untouched."""
+    m = _NOTE_MARK.match(block.text) if block.loc.part != "textbox" else None
+    marker = m.group("mark") if m else ""
+    state.notes.append(ItemBuilder(block.text[m.end():] if m else block.text, block.loc, marker=marker,
+                                   number=marker or None))
+
+
 def _feed(state: ParseState, block: Block) -> None:
+    if block.loc.part in ASIDE_PARTS:
+        feed_aside(state, block)
+        return
     if (_on_heading(state, block) or _on_label(state, block) or _on_addressee(state, block)
             or _on_activity(state, block)):
         return

@@ -10,7 +10,7 @@ from typing import Callable
 
 import regex
 
-from .builders import (ACT_ANY, MAX_HEADING, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
+from .builders import (ACT_ANY, ASIDE_PARTS, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
                        ParseState, current_activity, flush_pending)
 from .model import LISTS, Block, Label, Location, Loose
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
@@ -24,7 +24,10 @@ def feed_table(state: ParseState, blocks: list[Block], feed: Callable[[ParseStat
     it looks like a numbered plan (:func:`pipeline.tables.columns_by_content`); a row whose
     number cell is empty continues the previous row.
     """
-    rows = rows_of(blocks)
+    rows = rows_of([b for b in blocks if b.loc.part not in ASIDE_PARTS])
+    for block in blocks:
+        if block.loc.part in ASIDE_PARTS:  # a footnote or text box of a cell: a note, not the cell's text
+            feed(state, block)
     first = True
     for i, row in enumerate(rows):
         if _on_header_rows(state, row):

@@ -67,6 +67,50 @@ def garbled_text(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                 ({"file": index, "garbled_chars": source.garbled_chars, "chars": source.chars},))
 
 
+@check("UNDECODABLE_BYTES", "warning")
+def undecodable_bytes(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A text file holds bytes its encoding cannot decode: they are shown as U+FFFD."""
+    for index, source in enumerate(plan.sources):
+        if source.replaced:
+            yield Finding(code, severity, "*", (), (
+                f"{source.path}: {source.replaced} byte(s) could not be decoded as {source.encoding} and are shown "
+                f"as U+FFFD"), ({"file": index, "encoding": source.encoding, "offsets": list(source.replaced_at)},))
+
+
+@check("CONTROL_CHARS", "info")
+def control_chars(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Control characters (pasted from another program) were taken out of the text."""
+    for index, source in enumerate(plan.sources):
+        if source.removed:
+            chars = sorted({c for r in source.removed for c in r.chars})
+            yield Finding(code, severity, "*", (), (
+                f"{source.path}: control characters {', '.join(f'U+{c:04X}' for c in chars)} taken out at "
+                f"{len(source.removed)} place(s)"),
+                tuple({"file": index, "chars": [f"U+{c:04X}" for c in r.chars], "source": r.source.to_dict()}
+                      for r in source.removed[:20]))
+
+
+@check("UNREAD_CONTENT", "warning")
+def unread_content(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Part of a file could not be read (an embedded object or a chunk of another format): it is not in the result."""
+    for index, source in enumerate(plan.sources):
+        if source.skipped:
+            yield Finding(code, severity, "*", (), f"{source.path}: {len(source.skipped)} place(s) not read",
+                          tuple({"file": index, "reason": s.reason, "source": s.source.to_dict()}
+                                for s in source.skipped[:20]))
+
+
+@check("MACRO_PACKAGE", "info")
+def macro_package(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A Word template or a document with macros: its text was read, no macro ran."""
+    for index, source in enumerate(plan.sources):
+        if source.package in ("docm", "dotm", "dotx"):
+            what = "a Word template" if source.package.startswith("dot") else "a Word document"
+            macros = " with macros" if source.package.endswith("m") else ""
+            yield Finding(code, severity, "*", (), f"{source.path}: {what}{macros}: its text was read, no macro ran",
+                          ({"file": index, "package": source.package},))
+
+
 @check("NO_STRUCTURE", "warning")
 def no_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """No plan structure (no activity) was recognised in some text: it is all in unparsed."""
@@ -384,200 +428,9 @@ def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 
 # --- across versions, over the alignment -------------------------------------------------------
+# pipeline/check_across.py holds these checks; importing it here registers them last, in its order.
 
-_INDEX: list = []  # (plan, {id: element}) for the plan being checked
-
-
-def element(plan: Plan, ref: str):
-    """The part, section or activity with id ``ref``."""
-    if not _INDEX or _INDEX[0][0] is not plan:
-        index = {}
-        for version in plan.versions:
-            for part in version.parts:
-                index[part.id] = part
-                for section in part.sections:
-                    index[section.id] = section
-                    index.update((a.id, a) for a in section.activities)
-        _INDEX[:] = [(plan, index)]
-    return _INDEX[0][1][ref]
-
-
-def _rows(plan: Plan, kind: str):
-    """Alignment rows of ``kind`` with their elements: [(lang, element or None)]."""
-    for row in plan.alignment:
-        if row.kind == kind:
-            yield row, [(lang, element(plan, ref) if ref else None) for lang, ref in row.refs]
-
-
-def _refs(members) -> tuple[str, ...]:
-    return tuple(e.id for _, e in members if e is not None)
-
-
-def _differ(members, value, kind: str, what: str, detail=None) -> Iterator[tuple]:
-    """(refs, message, evidence) when the linked elements disagree on ``value``; the evidence
-    shows each element's compared value and (``detail``) the printed text it comes from."""
-    present = [(lang, e) for lang, e in members if e is not None]
-    values = {lang: value(e) for lang, e in present}
-    if len(present) > 1 and len(set(values.values())) > 1:
-        shown = "; ".join(f"{lang} {_show(v)}" for lang, v in values.items())
-        label = "/".join(dict.fromkeys(str(getattr(e, "number", None) or e.id) for _, e in present))
-        extra = detail or (lambda e: {})
-        yield _refs(members), f"{kind} {label}: {what} differ — {shown}", tuple(
-            _evidence(lang, e, **{what.replace(" ", "_"): _show(values[lang])}, **extra(e)) for lang, e in present)
-
-
-def _show(value) -> str:
-    if isinstance(value, (tuple, list, frozenset, set)):
-        return "[" + ", ".join(str(v) for v in sorted(value, key=str)) + "]"
-    return str(value)
-
-
-@check("MISSING_ACTIVITY", "error")
-def missing_activity(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """An activity is present in some language versions only."""
-    for row, members in _rows(plan, "activity"):
-        missing = [lang for lang, e in members if e is None]
-        if missing:
-            present = [(lang, e) for lang, e in members if e is not None]
-            yield Finding(code, severity, ",".join(missing), _refs(members), (
-                f"activity {present[0][1].number or present[0][1].id} ({present[0][0]}) has no counterpart in "
-                f"{', '.join(missing)}"), tuple(_evidence(lang, e) for lang, e in present))
-
-
-@check("NUM_MISMATCH", "error")
-def num_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """Aligned activities carry different printed numbers in different versions."""
-    for row, members in _rows(plan, "activity"):
-        for refs, message, evidence in _differ(members, lambda a: a.number, "activity", "printed numbers"):
-            yield Finding(code, severity, "*", refs, message, evidence)
-
-
-@check("ORDER_MISMATCH", "warning")
-def order_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """Aligned activities appear in a different order in different versions."""
-    for row, members in _rows(plan, "activity"):
-        if row.crossed:
-            yield Finding(code, severity, "*", _refs(members), (
-                "activity is linked against the order of its neighbours (moved or swapped): "
-                + ", ".join(f"{lang} {e.number}" for lang, e in members if e is not None)),
-                tuple(_evidence(lang, e) for lang, e in members if e is not None))
-
-
-def _counts(node) -> tuple[int, int, int]:
-    return len(node.needs), len(node.aims), len(node.objectives)
-
-
-@check("COUNT_MISMATCH", "warning")
-def count_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """An aligned part or section has different numbers of needs, aims or objectives in different versions."""
-    for kind in ("part", "section"):
-        for row, members in _rows(plan, kind):
-            present = [(lang, e) for lang, e in members if e is not None]
-            for n, name in enumerate(LISTS):
-                counts = {lang: _counts(e)[n] for lang, e in present}
-                if len(set(counts.values())) > 1 and min(counts.values()) > 0:
-                    yield Finding(code, severity, "*", _refs(members), (
-                        f"{kind} {present[0][1].number or ''} has {name}: "
-                        + ", ".join(f"{lang} {c}" for lang, c in counts.items())),
-                        tuple(_evidence(lang, e, **{name: [i.text[:120] for i in getattr(e, name)]})
-                              for lang, e in present))
-
-
-@check("MISSING_ELEMENT", "warning")
-def missing_element(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """A title, part, section, or list of needs, aims or objectives is present in some versions only."""
-    titles = {v.lang: v.title for v in plan.versions}
-    if len(titles) > 1 and any(titles.values()) and not all(titles.values()):
-        missing = [l for l, t in titles.items() if not t]
-        yield Finding(code, severity, ",".join(missing), tuple(f"{l}-title" for l in titles if titles[l]),
-                      f"the plan title is missing in {', '.join(missing)}")
-    for kind in ("part", "section"):
-        for row, members in _rows(plan, kind):
-            present = [(lang, e) for lang, e in members if e is not None]
-            missing = [lang for lang, e in members if e is None]
-            if missing:
-                yield Finding(code, severity, ",".join(missing), _refs(members), (
-                    f"{kind} {present[0][1].number or present[0][1].id} is missing in {', '.join(missing)}"),
-                    tuple(_evidence(lang, e) for lang, e in present))
-            for n, name in enumerate(LISTS):
-                empty = [lang for lang, e in present if not _counts(e)[n]]
-                if empty and len(empty) < len(present):
-                    yield Finding(code, severity, ",".join(empty), _refs(members), (
-                        f"{kind} {present[0][1].number or ''} has no {name} in {', '.join(empty)}"),
-                        tuple(_evidence(lang, e, **{name: [i.text[:120] for i in getattr(e, name)]})
-                              for lang, e in present))
-
-
-def _period(act) -> tuple:
-    p = act.period
-    return (p.start, p.end, p.kind, p.start_month, p.end_month) if p else None
-
-
-@check("PERIOD_MISMATCH", "error")
-def period_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """Aligned activities have different implementation periods."""
-    for row, members in _rows(plan, "activity"):
-        for refs, message, evidence in _differ(members, _period, "activity", "periods",
-                                               lambda a: {"compared": a.period.raw if a.period else None}):
-            yield Finding(code, severity, "*", refs, message, evidence)
-
-
-@check("AGENCY_MISMATCH", "warning")
-def agency_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """Aligned activities name different agencies (compared by canonical id)."""
-    for row, members in _rows(plan, "activity"):
-        for refs, message, evidence in _differ(
-                members, lambda a: frozenset(g.id for g in a.agencies if g.id), "activity", "agencies",
-                lambda a: {"compared": [g.name for g in a.agencies]}):
-            yield Finding(code, severity, "*", refs, message, evidence)
-
-
-def _digits(texts) -> tuple[str, ...]:
-    return tuple(sorted(d for text in texts for d in DIGITS.findall(text)))
-
-
-DIGITS = regex.compile(r"\d+")
-
-
-def _item_detail(item) -> dict:
-    return {"compared": item.text[:300], "source": item.source.to_dict()}
-
-
-@check("NUMBER_MISMATCH", "warning")
-def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """The digits in aligned texts (activities, indicators, needs, aims, objectives) differ."""
-    for row, members in _rows(plan, "activity"):
-        for what, texts in (("text", lambda a: (a.text,)), ("indicators", lambda a: a.indicators)):
-            for refs, message, evidence in _differ(
-                    members, lambda a: _digits(texts(a)), "activity", f"digits of the {what}",
-                    lambda a: {"compared": " | ".join(texts(a))[:300]}):
-                yield Finding(code, severity, "*", refs, message, evidence)
-    for kind in ("part", "section"):
-        for row, members in _rows(plan, kind):
-            present = [e for _, e in members if e is not None]
-            for name in LISTS:
-                count = {len(getattr(e, name)) for e in present}
-                if len(count) != 1:
-                    continue  # different counts: COUNT_MISMATCH
-                for n in range(count.pop()):
-                    for refs, message, evidence in _differ(
-                            members, lambda e: _digits((getattr(e, name)[n].text,)), kind,
-                            f"digits of {name} {n + 1}", lambda e: _item_detail(getattr(e, name)[n])):
-                        yield Finding(code, severity, "*", refs, message, evidence)
-
-
-@check("UNKNOWN_AGENCY", "info")
-def unknown_agency(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """An agency name is not in the gazetteer (pipeline/lexicon/agencies.toml): its id is null."""
-    for version in plan.versions:
-        unknown: dict[str, list] = {}
-        for act in version.activities():
-            for agency in act.agencies:
-                if agency.id is None:
-                    unknown.setdefault(agency.name, []).append(act.id)
-        for name, refs in unknown.items():
-            yield Finding(code, severity, version.lang, tuple(refs), f"agency '{name}' is not in the gazetteer",
-                          ({"name": name, "ids": refs},))
+from . import check_across  # noqa: E402,F401
 
 
 def plan_to_findings(plan: Plan) -> tuple[Finding, ...]:

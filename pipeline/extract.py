@@ -26,10 +26,11 @@ from pathlib import Path
 import regex
 
 from . import pdf_tables, pdfium_text
-from .model import Block, Location, Source
-from .docx_text import _docx_blocks, check_docx
+from .controls import Reading
+from .model import Block, Location, Removed, Skipped, Source
+from .docx_text import check_docx, docx_to_blocks
 from .html_text import _html_blocks
-from .plain_text import _text_blocks, decode_text, strip_markdown
+from .plain_text import text_to_blocks
 from .sniff import ExtractError, sniff_format
 from .text import Words, join_lines, normalize, text_quality, vocabulary
 
@@ -46,6 +47,8 @@ class Limits:
     max_bytes: int = MAX_INPUT_MB << 20
     pdf_engine: str = "auto"  # "auto": pages through pypdfium2 (pdfplumber for garbled ones); "plumber": all pages
     page_workers: int = 1  # processes sharing one long PDF's pages
+    ocr: str = "auto"  # "auto": OCR for pages without a text layer or with a garbled one; "always"; "never"
+    ocr_lang: str | None = None  # Tesseract's languages ("rus+kaz"); None: by each page's script (pipeline.ocr)
 
     @property
     def max_mb(self) -> int:
@@ -67,19 +70,32 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
     if size > limits.max_bytes:
         raise ExtractError(f"file is {size / 2**20:.0f} MB, over the {limits.max_mb} MB limit (--max-input-mb)")
     fmt = sniff_format(path)
+    reading = None
     if fmt == "docx":
         check_docx(path, limits)
-        blocks, pages = _docx_blocks(path, file_index)
+        reading, pages = docx_to_blocks(path, file_index), None
     elif fmt == "pdf":
         blocks, pages = _pdf_blocks(path, file_index, limits)
     elif fmt == "html":
         blocks, pages = _html_blocks(path, file_index)
     else:
-        blocks, pages = _text_blocks(path, file_index)
+        reading, pages = text_to_blocks(path, file_index), None
+    if reading is not None:
+        blocks = list(reading.blocks)
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
-                    chars=chars, garbled_chars=garbled)
+                    chars=chars, garbled_chars=garbled, **_reading_facts(reading))
     return source, tuple(blocks)
+
+
+def _reading_facts(reading: Reading | None) -> dict:
+    """What a reader met besides text, as :class:`Source` fields."""
+    if reading is None:
+        return {}
+    return {"encoding": reading.encoding, "replaced": reading.replaced_count, "replaced_at": reading.replaced,
+            "removed": tuple(Removed(loc, codes) for loc, codes in reading.removed),
+            "skipped": tuple(Skipped(loc, reason) for loc, reason in reading.skipped),
+            "package": reading.kind if reading.kind not in (None, "docx") else None}
 
 
 # --- PDF -----------------------------------------------------------------------------------
@@ -305,9 +321,35 @@ def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+    recognised = _recognised(path, pages, limits)
     if count and not any(p["lines"] or p["tables"] for p in pages):
-        raise ExtractError("PDF has no text layer (scanned images?): it needs OCR first")
+        raise ExtractError("PDF has no text layer, and OCR found no text on its pages" if recognised else
+                           "PDF has no text layer (scanned images?): it needs OCR first")
     return pages, count
+
+
+def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
+    """Put in ``pages`` the OCR of those without a text layer or with a garbled one
+    (:mod:`pipeline.ocr`, ``limits.ocr``), where it reads better; each such page keeps its OCR
+    facts under ``"ocr"``.  How many pages OCR read (0 without Tesseract)."""
+    from . import ocr
+    indexes = [k for k, page in enumerate(pages) if ocr.wanted([l["text"] for l in _all_lines(page)], limits.ocr)]
+    if not indexes or not ocr.available():
+        if indexes and limits.ocr == "always":
+            raise ExtractError(f"--ocr always: Tesseract is not installed (apt-get install {' '.join(ocr.PACKAGES)})")
+        return 0
+    try:
+        found = ocr.recognise(str(path), indexes, limits.password, limits.ocr_lang, limits.page_workers)
+    except ocr.OcrError as exc:
+        raise ExtractError(str(exc)) from None
+    for page in found:
+        for line in page.lines:
+            line["margin"] = in_margin(line["top"], line["bottom"], page.height)
+        content = _whitespace_tables({"lines": page.lines, "tables": page.tables}, page.index + 1)
+        if limits.ocr == "always" or ocr.better(page, [l["text"] for l in _all_lines(pages[page.index])]):
+            pages[page.index] = {**content, "ocr": {"confidence": page.confidence, "rotation": page.rotation,
+                                                    "models": page.models}}
+    return len(found)
 
 
 def _furniture_keys(pages: list[list[dict]]) -> set[str]:

@@ -138,7 +138,14 @@ class Context(_Record):
 @dataclass(frozen=True, slots=True)
 class Source(_Record):
     """An input file: ``chars`` non-whitespace characters were extracted from it, of which
-    ``garbled_chars`` are glyphs without a Unicode meaning (a font without a Unicode map)."""
+    ``garbled_chars`` are glyphs without a Unicode meaning (a font without a Unicode map).
+
+    What its reader met besides text: the ``encoding`` a text file was decoded from and
+    ``replaced``, its undecodable bytes shown as U+FFFD (``replaced_at``: the first 100
+    offsets); ``removed``, control characters taken out at each place; ``skipped``, places
+    whose content was not read and why; ``package`` the kind of Word package (``docm``,
+    ``dotx`` …) where not plain ``docx``; ``ocr``, the pages recognised by OCR.
+    """
 
     path: str
     sha256: str
@@ -146,6 +153,42 @@ class Source(_Record):
     pages: int | None = None
     chars: int = 0
     garbled_chars: int = 0
+    encoding: str | None = None
+    replaced: int = 0
+    replaced_at: tuple[int, ...] = ()
+    removed: tuple["Removed", ...] = ()
+    skipped: tuple["Skipped", ...] = ()
+    package: str | None = None
+    ocr: tuple["OcrPage", ...] = ()
+
+    _optional = ("encoding", "replaced_at", "removed", "skipped", "package", "ocr")
+
+
+@dataclass(frozen=True, slots=True)
+class Removed(_Record):
+    """Control characters (code points) taken out of the text at ``source``."""
+
+    source: Location
+    chars: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped(_Record):
+    """A place of a file whose content was not read, and why (an embedded object, an RTF chunk)."""
+
+    source: Location
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage(_Record):
+    """A page recognised by OCR: its number, the languages asked for, the mean word
+    confidence (0–100) and the angle it was turned by to read upright."""
+
+    page: int
+    languages: str
+    confidence: float
+    rotated: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.build import paths_to_plan
-from pipeline.extract import ExtractError, decode_text, file_to_blocks, strip_markdown
+from pipeline.extract import ExtractError, file_to_blocks
+from pipeline.plain_text import decode_text, strip_markdown
 from pipeline.model import Location
 from pipeline.plain_text import decode_bytes, text_to_blocks
 

@@ -16,6 +16,7 @@ from typing import Iterator
 from lxml import etree
 
 from ..model import LISTS
+from .settings import Settings
 from .xmlstream import Node, document
 
 NS = "urn:polyplan:plan:1"
@@ -160,16 +161,32 @@ def row_to_xml(row: dict) -> etree._Element:
     return el
 
 
-def tree_to_xml(tree: dict) -> dict[str, Iterator[bytes]]:
+def tree_to_xml(tree: dict, _settings: Settings = Settings()) -> dict[str, Iterator[bytes]]:
     """``plan.xml`` from the plan tree, written element by element (:mod:`.xmlstream`)."""
     root = _el(None, "plan", name=tree["name"], schema=tree["schema"])
     return {"plan.xml": document((root, _plan_children(tree)), NS)}
 
 
+def source_to_xml(parent, index: int, source: dict) -> etree._Element:
+    """A source file: its scalar facts as attributes; what its reader removed, skipped or
+    recognised by OCR as child elements."""
+    lists = ("replaced_at", "removed", "skipped", "ocr")
+    el = _el(parent, "file", index=index, **{k: v for k, v in source.items() if k not in lists})
+    if source.get("replaced_at"):
+        _el(el, "replaced-at", " ".join(map(str, source["replaced_at"])))
+    for removed in source.get("removed", []):
+        location_to_xml(_el(el, "removed", chars=" ".join(f"U+{c:04X}" for c in removed["chars"])), removed["source"])
+    for skipped in source.get("skipped", []):
+        location_to_xml(_el(el, "skipped", reason=skipped["reason"]), skipped["source"])
+    for page in source.get("ocr", []):
+        _el(el, "ocr", **page)
+    return el
+
+
 def _plan_children(tree: dict) -> Iterator[Node]:
     sources = _el(None, "sources")
     for n, source in enumerate(tree["sources"]):
-        _el(sources, "file", index=n, **source)
+        source_to_xml(sources, n, source)
     yield sources
     for lang in tree["languages"]:
         yield version_to_xml(lang, tree["versions"][lang])

@@ -1,0 +1,52 @@
+"""What a reader met besides text reaches the user: ``sources[]`` facts and their findings."""
+from __future__ import annotations
+
+import json
+
+from jsonschema import Draft202012Validator
+
+from pipeline.build import paths_to_plan
+
+from .conftest import ROOT
+
+PLAN = ("Часть I: Профилактика\n\nРаздел 1.1: Информирование\n\nМероприятия:\n\n"
+        "1.1.1. Провести кампанию\x1b о безопасной миграции.\n\nОтветственные: МВД.\n\nСрок: 2024 год.\n\n"
+        "1.1.2. Издать памятку.\n\nОтветственные: Минюст.\n\nСрок: 2025 год.\n")
+
+
+def test_control_characters_and_undecodable_bytes_are_reported(tmp_path):
+    data = PLAN.encode("utf-8")
+    bad = data.index("памятку".encode()) + len("пам".encode())
+    path = tmp_path / "plan.txt"
+    path.write_bytes(data[:bad] + b"\xff" + data[bad:])
+    plan = paths_to_plan([path], "plan")
+    (source,) = plan.sources
+    assert (source.encoding, source.replaced, source.replaced_at) == ("utf-8", 1, (bad,))
+    [removed] = source.removed
+    assert (removed.source.line, removed.chars) == (7, (0x1B,))
+    codes = {f.code: f for f in plan.findings}
+    assert codes["CONTROL_CHARS"].message == f"{path}: control characters U+001B taken out at 1 place(s)"
+    assert codes["UNDECODABLE_BYTES"].message == (f"{path}: 1 byte(s) could not be decoded as utf-8 and are "
+                                                   "shown as U+FFFD")
+    assert [a.text for a in plan.versions[0].activities()] == ["Провести кампанию о безопасной миграции.",
+                                                               "Издать пам\ufffdятку."]
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(json.loads(json.dumps(plan.to_dict()))))
+
+
+def test_plan_xml_carries_the_readers_facts(tmp_path):
+    from lxml import etree
+
+    from pipeline.export.xml import tree_to_xml
+
+    data = PLAN.encode("utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_bytes(data.replace("памятку".encode(), "пам".encode() + b"\xff" + "ятку".encode()))
+    plan = paths_to_plan([path], "plan")
+    xml = b"".join(tree_to_xml(plan.to_dict())["plan.xml"])
+    doc = etree.fromstring(xml)
+    assert etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "plan.xsd"))).validate(doc)
+    ns = {"p": "urn:polyplan:plan:1"}
+    (file,) = doc.findall("p:sources/p:file", ns)
+    assert (file.get("encoding"), file.get("replaced")) == ("utf-8", "1")
+    assert [r.get("chars") for r in file.findall("p:removed", ns)] == ["U+001B"]

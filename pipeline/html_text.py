@@ -1,119 +1,55 @@
-"""HTML to blocks for the extract stage: pages saved from legal portals, and HTML written by
-LibreOffice or Word (also Word's HTML named ``.doc``).  The blocks are the ones a DOCX gives:
+"""HTML to blocks for the extract stage: pages saved from legal portals, HTML written by
+LibreOffice or Word (also Word's HTML named ``.doc``) — the blocks a DOCX gives:
 
-* ``h1``–``h6`` give the heading level (Word's ``MsoTitle`` paragraph level 1, as Word's Title
-  style); ``p``, ``li``, ``dt``/``dd``, ``div`` and other block elements one block each — a
-  block's text up to a nested block, then the nested one, then what follows it; leading bold
-  text (``b``, ``strong``, ``font-weight``) as ``bold``; ``<br>`` as ``Block.breaks``.
-* An ordered list item opens with its number as a browser prints it (``1.``, ``a.``, ``iv.``:
-  ``start``, ``type``, ``reversed``, ``value``, ``list-style-type``), a bullet item with its
-  bullet (``•``, ``◦``, ``▪``), as Word's automatic numbering does for DOCX.
-* Tables: each cell one or more blocks at ``table``/``row``/``cell``, rows and cells numbered
-  as grid rows and columns (``rowspan``/``colspan`` taken into account: a merged cell is read
-  once, at its first row and column, with ``span`` its width); a table inside a cell is read in
-  its place as blocks of that cell.  A *layout* table (one column, ``role="presentation"``, or a
-  few rows holding the page's headings or tables) is looked through: its cells are read as
-  running text and the tables inside them as tables.
-* Provenance: ``Location.part`` is the element path of the block's element as lxml writes it
-  (``/html/body/div[2]/p[3]``: ``tree.xpath(part)`` finds it again in lxml's parse of the
-  file); body blocks are numbered as ``paragraph``, table cells as in a DOCX.
-* LibreOffice's page header and footer (``<div title="header">``) and Word's
-  (``mso-element:header``) are page furniture; ``page-break-before``/``after`` set
-  ``page_start``.
-* Never read: scripts, styles, the head, form controls, embedded objects, hidden elements
-  (``hidden``, ``aria-hidden``, ``display:none``, ``mso-hide:all``, classes a style sheet
-  hides).  Site chrome is left out and listed in ``Reading.skipped`` with its element path and
-  why: navigation (``nav``, ARIA landmarks ``navigation``/``banner``/``contentinfo``/
-  ``search``…), the page's own ``header``/``footer``, ``aside``, forms, blocks whose class or
-  id names site chrome (``menu``, ``breadcrumb``, ``sidebar``, ``share``, ``noprint``…) or that
-  a print style sheet hides, lists of short links (three or more, mostly link text), and a
-  block that is one portal link matching ``[boilerplate]`` (``common.toml``).  A container that
-  holds much of the page's text (an ASP.NET page's ``<form>`` around everything) is read, not
-  dropped; inside ``main``/``article`` class names are not taken for chrome.  The portal text
-  left in the content (status boxes, copyright lines) is the split stage's ``[boilerplate]``.
-* Encoding: a byte-order mark, else the ``<meta charset>``/``http-equiv``/XML declaration
-  (UTF-8 wins over a declared single-byte code page when the bytes are well-formed UTF-8
-  letters, as when a saved page kept its server's old declaration), else detection
-  (:func:`pipeline.plain_text.decode_bytes`, charset-normalizer).
-* Control characters removed and recorded (:func:`pipeline.controls.clean_controls`).
+* ``h1``–``h6`` (and Word's ``MsoTitle``, as its Title style) give the heading level; ``p``,
+  ``li``, ``div`` and the other block elements a block each (a block's text up to a nested
+  block, the nested one, then the rest); leading ``b``/``strong``/``font-weight`` text is
+  ``bold``; ``<br>`` gives ``Block.breaks``; ``<pre>`` keeps its lines.
+* A list item opens with the marker a browser prints (``1.``, ``c.``, ``IV.`` from ``start``,
+  ``type``, ``reversed``, ``value``, ``list-style-type``; bullets ``•``, ``◦``, ``▪``), as
+  Word's automatic numbering does for DOCX.
+* Tables: cells at ``table``/``row``/``cell`` numbered by grid row and column (``rowspan`` and
+  ``colspan`` followed; a merged cell read once, ``span`` its width); a table inside a cell is
+  read in its place as blocks of that cell.  A *layout* table (``role="presentation"``, one
+  column, or a cell holding most of its text among headings or tables: the page beside its
+  menu) is looked through, the tables in its cells read as tables.
+* ``Location.part`` is the element path as lxml writes it (``/html/body/div[2]/p[3]``;
+  ``tree.xpath(part)`` finds the element in lxml's parse of the file); body blocks are also
+  numbered as ``paragraph``.  LibreOffice's ``<div title="header">``/``"footer"`` and Word's
+  ``mso-element:header`` are page furniture; ``page-break-before``/``-after`` set ``page_start``.
+* Never read: the head, scripts, styles, form controls, embedded objects, hidden elements
+  (``hidden``, ``aria-hidden``, ``display:none``, ``mso-hide:all``, classes the style sheet
+  hides).  Site chrome is left out and listed in ``Reading.skipped`` (element path, reason):
+  ``nav``, ARIA landmarks (``navigation``, ``banner``, ``contentinfo``, ``search``…), the page's
+  own ``header``/``footer``, ``aside``, forms, class or id words of chrome (``menu``,
+  ``breadcrumb``, ``sidebar``, ``share``…) outside ``main``/``article``, what the print style
+  sheet hides, lists of three or more short links, and a block that is a single link matching
+  ``[boilerplate]`` (``common.toml``).  A container holding much of the page's text (an ASP.NET
+  ``<form>`` around the page) is read, not dropped, unless it is mostly links.  Portal text left
+  in the content (status boxes, copyright lines) is for the split stage's ``[boilerplate]``.
+* Encoding: a byte-order mark, else the ``<meta charset>``/``http-equiv``/XML declaration (but
+  well-formed UTF-8 letters are UTF-8 whatever a stale declaration says), else detection
+  (:func:`pipeline.plain_text.decode_bytes`, charset-normalizer).  Control characters are
+  removed and recorded (:func:`pipeline.controls.clean_controls`).
 """
 from __future__ import annotations
 
-import codecs
 from dataclasses import replace
 from pathlib import Path
 
 import regex
-from lxml import etree, html
 
 from .controls import Reading, clean_controls
 from .docx_text import _collapse
+from .html_page import (HIDDEN_STYLE, MAX_DEPTH, SKIP, decode_html, measure, parse_html, style_sheet_classes,
+                        tag_of)
 from .model import Block, Location
-from .plain_text import _BOMS, _decode, decode_bytes
 from .text import normalize
 from .wordnum import format_number
-
-# --- encoding -------------------------------------------------------------------------------
-
-PRESCAN = 8192  # bytes searched for a declared encoding (Word writes long <html> tags first)
-_META_CHARSET = regex.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", regex.I)
-_XML_ENCODING = regex.compile(rb"^\s*<\?xml\b[^>]*\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", regex.I)
-_UTF8_MULTIBYTE = regex.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-# WHATWG Encoding: labels a browser reads as another encoding.
-_AS_BROWSERS_READ = {"iso-8859-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252",
-                     "iso8859-1": "cp1252", "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
-                     "x-mac-cyrillic": "mac-cyrillic", "x-cp1251": "cp1251"}
-
-
-def declared_encoding(data: bytes) -> str | None:
-    """The encoding a page declares in its first bytes (``<meta charset>``, ``http-equiv``
-    ``content``, an XML declaration) as Python names it; None when none or unknown.
-
-    >>> declared_encoding(b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">')
-    'cp1251'
-    >>> declared_encoding(b'<?xml version="1.0" encoding="UTF-8"?><html>'), declared_encoding(b"<p>x</p>")
-    ('utf-8', None)
-    """
-    head = data[:PRESCAN]
-    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
-    if not m:
-        return None
-    label = m.group(1).decode("ascii").lower()
-    try:
-        return codecs.lookup(_AS_BROWSERS_READ.get(label, label)).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes) -> tuple[str, str, tuple[int, ...], int]:
-    """A page's text: (text, encoding, offsets of bytes replaced by U+FFFD, how many) — from a
-    byte-order mark, else the declared encoding, else detection; well-formed UTF-8 letters are
-    read as UTF-8 whatever a stale declaration says.
-
-    >>> decode_html('<meta charset="windows-1251"><p>План</p>'.encode("cp1251"))[:2]
-    ('<meta charset="windows-1251"><p>План</p>', 'cp1251')
-    >>> decode_html('<meta charset="windows-1251"><p>План</p>'.encode("utf-8"))[1]
-    'utf-8'
-    """
-    if data.startswith(tuple(bom for bom, _encoding in _BOMS)):
-        return decode_bytes(data)
-    declared = declared_encoding(data)
-    if declared is None or declared == "utf-8":
-        return decode_bytes(data)
-    if _UTF8_MULTIBYTE.search(data):
-        try:
-            return data.decode("utf-8"), "utf-8", (), 0
-        except UnicodeDecodeError:
-            pass
-    text, offsets, count = _decode(data, declared)
-    return text, declared, offsets, count
 
 
 # --- what is read ---------------------------------------------------------------------------
 
-_SKIP = frozenset(("head", "script", "style", "template", "noscript", "title", "meta", "link", "iframe", "frame",
-                   "object", "embed", "applet", "svg", "canvas", "video", "audio", "map", "img", "button", "input",
-                   "select", "textarea", "option", "datalist", "output", "progress", "meter", "label", "dialog"))
 _BLOCKS = frozenset(("html", "body", "p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
                      "blockquote", "address", "caption", "figcaption", "figure", "center", "section", "article",
                      "main", "header", "footer", "aside", "nav", "form", "fieldset", "legend", "details", "summary",
@@ -137,7 +73,6 @@ _NOPRINT_CLASSES = frozenset(("noprint", "no-print", "d-print-none", "hidden-pri
 _CLASS_CHECKED = frozenset(("div", "section", "ul", "ol", "dl", "menu", "table", "td", "th", "span", "p", "a"))
 _LINK_LISTS = frozenset(("div", "section", "ul", "ol", "dl", "menu", "table", "td", "th", "p", "span", "center"))
 _WORD_SPLIT = regex.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
-_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", regex.I)
 _BOLD_STYLE = regex.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", regex.I)
 _NORMAL_STYLE = regex.compile(r"font-weight\s*:\s*(normal|lighter|[1-5]00)", regex.I)
 _BREAK_BEFORE = regex.compile(r"(page-)?break-before\s*:\s*(always|page)", regex.I)
@@ -156,10 +91,6 @@ LINKS_KEPT = 0.5  # … unless this share of its text is link text (a mega-menu)
 LINK_LIST = 3, 0.7, 30  # a link list: this many links or more, this share of link text, links this short
 
 
-def _tag(element) -> str | None:
-    return element.tag.lower() if isinstance(element.tag, str) else None
-
-
 def _words(element) -> set[str]:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     return {w.lower() for w in _WORD_SPLIT.split(names) if w}
@@ -169,82 +100,6 @@ def _classes(element) -> set[str]:
     return {c.lower() for c in (element.get("class") or "").split()}
 
 
-# --- style sheets ---------------------------------------------------------------------------
-
-_RULE = regex.compile(r"([^{}]+)\{([^{}]*)\}")
-_MEDIA_PRINT = regex.compile(r"@media\s+print\b[^{]*\{", regex.I)
-_CLASS_SELECTOR = regex.compile(r"^\.([A-Za-z_][\w-]*)$")
-
-
-def _hiding_classes(css: str) -> set[str]:
-    """Classes a style sheet's simple rules (``.name {display: none}``) hide."""
-    found = set()
-    for selectors, body in _RULE.findall(css):
-        if _HIDDEN_STYLE.search(body):
-            for selector in selectors.split(","):
-                m = _CLASS_SELECTOR.match(selector.strip())
-                if m:
-                    found.add(m.group(1).lower())
-    return found
-
-
-def _print_block(css: str, start: int) -> str:
-    depth, k = 1, start
-    while k < len(css) and depth:
-        depth += {"{": 1, "}": -1}.get(css[k], 0)
-        k += 1
-    return css[start:k - 1]
-
-
-def style_sheet_classes(root) -> tuple[set[str], set[str]]:
-    """(classes hidden on screen, classes hidden in print) by the page's ``<style>`` elements:
-    what a portal hides when a page is printed is its chrome (menus, buttons, banners).
-
-    >>> root = html.fromstring("<html><head><style>.a, .b {display:none} p {color:red} "
-    ...                        "@media print { .menu { display: none } }</style></head><body></body></html>")
-    >>> [sorted(s) for s in style_sheet_classes(root)]
-    [['a', 'b'], ['menu']]
-    """
-    screen, printed = set(), set()
-    for style in root.iter("style"):
-        css = style.text or ""
-        outside, k = [], 0
-        for m in _MEDIA_PRINT.finditer(css):
-            if m.start() < k:
-                continue
-            inner = _print_block(css, m.end())
-            printed |= _hiding_classes(inner)
-            outside.append(css[k:m.start()])
-            k = m.end() + len(inner) + 1
-        screen |= _hiding_classes("".join(outside) + css[k:])
-    return screen, printed
-
-
-# --- measuring ------------------------------------------------------------------------------
-
-def _count(text: str | None) -> int:
-    return sum(1 for ch in text if not ch.isspace()) if text else 0
-
-
-def measure(root) -> dict:
-    """Per element: (non-whitespace characters of its text, of them inside links, links)."""
-    sizes: dict = {}
-
-    def walk(element) -> tuple[int, int, int]:
-        tag = _tag(element)
-        if tag is None or tag in _SKIP:
-            sizes[element] = (0, 0, 0)
-            return sizes[element]
-        chars, linked, links = _count(element.text), 0, 0
-        for child in element:
-            c, l, n = walk(child)
-            chars, linked, links = chars + c + _count(child.tail), linked + l, links + n
-        if tag == "a" and element.get("href") is not None:
-            linked, links = chars, links + 1
-        sizes[element] = (chars, linked, links)
-        return sizes[element]
-    walk(root)
-    return sizes
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -275,15 +130,15 @@ def _list_format(element, default: str) -> str:
 def _rows(table):
     """A table's own rows in document order (``thead``/``tbody``/``tfoot`` looked through)."""
     for child in table:
-        tag = _tag(child)
+        tag = tag_of(child)
         if tag == "tr":
             yield child
         elif tag in ("thead", "tbody", "tfoot"):
-            yield from (tr for tr in child if _tag(tr) == "tr")
+            yield from (tr for tr in child if tag_of(tr) == "tr")
 
 
 def _cells(tr) -> list:
-    return [cell for cell in tr if _tag(cell) in ("td", "th")]
+    return [cell for cell in tr if tag_of(cell) in ("td", "th")]
 
 
 def _lead_bold(pieces) -> str:
@@ -332,8 +187,8 @@ class _Reader:
     # --- elements ---
 
     def walk(self, element) -> None:
-        tag = _tag(element)
-        if tag is None or tag in _SKIP or self.hidden(element):
+        tag = tag_of(element)
+        if tag is None or tag in SKIP or self.hidden(element):
             return
         reason = self.chrome(element, tag)
         if reason:
@@ -409,7 +264,7 @@ class _Reader:
     def hidden(self, element) -> bool:
         if element.get("hidden") is not None or (element.get("aria-hidden") or "").strip().lower() == "true":
             return True
-        if _HIDDEN_STYLE.search(element.get("style") or ""):
+        if HIDDEN_STYLE.search(element.get("style") or ""):
             return True
         return bool(_classes(element) & (_HIDDEN_CLASSES | self.hidden_classes))
 
@@ -430,7 +285,7 @@ class _Reader:
             return f"site chrome (role={role})"
         if tag in _CHROME_TAGS:
             return f"site chrome ({_CHROME_TAGS[tag]})"
-        if tag in ("header", "footer") and not any(_tag(a) in _SECTIONING for a in element.iterancestors()):
+        if tag in ("header", "footer") and not any(tag_of(a) in _SECTIONING for a in element.iterancestors()):
             return f"site chrome (page {tag})"
         if self.data:
             return None
@@ -454,7 +309,7 @@ class _Reader:
 
     def open_list(self, element, tag: str) -> None:
         if tag == "ol":
-            items = sum(1 for li in element if _tag(li) == "li")
+            items = sum(1 for li in element if tag_of(li) == "li")
             backwards = element.get("reversed") is not None
             start = _number(element.get("start"), items if backwards else 1)
             self.lists.append(["ol", start, -1 if backwards else 1, _list_format(element, "decimal")])
@@ -483,7 +338,7 @@ class _Reader:
         """A data table cell by cell on its grid; a layout table, or a table inside a data
         table's cell, cell after cell in reading order (at that cell's place)."""
         for child in table:
-            if _tag(child) == "caption":
+            if tag_of(child) == "caption":
                 self.walk(child)
         rows = [tr for tr in _rows(table) if not self.hidden(tr)]
         if self.cell is not None or self.layout(table, rows):
@@ -520,7 +375,7 @@ class _Reader:
         if max(widths, default=0) <= 1:
             return True
         most = 0.5 * self.sizes.get(table, (0, 0, 0))[0]
-        return any(self.sizes.get(c, (0, 0, 0))[0] >= most and any(_tag(d) in _HEAVY for d in c.iterdescendants())
+        return any(self.sizes.get(c, (0, 0, 0))[0] >= most and any(tag_of(d) in _HEAVY for d in c.iterdescendants())
                    for tr in rows for c in _cells(tr))
 
     # --- text ---
@@ -577,16 +432,6 @@ class _Reader:
         return Location(file=self.file, paragraph=self.paragraph_no, part=self.path(element))
 
 
-def parse_html(text: str):
-    """lxml's HTML tree of a page's text (comments and processing instructions left out), or
-    None when it holds no element."""
-    parser = html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
-    try:
-        return html.document_fromstring(text.encode("utf-8", errors="surrogatepass"), parser=parser)
-    except (etree.ParserError, ValueError):
-        return None
-
-
 def page_to_blocks(data: bytes, file_index: int = 0) -> Reading:
     """The blocks of an HTML page's bytes in reading order, with the control characters removed
     (and where), the encoding, the bytes it could not decode and the site chrome left out.
@@ -594,16 +439,22 @@ def page_to_blocks(data: bytes, file_index: int = 0) -> Reading:
     >>> reading = page_to_blocks(b"<html><body><nav><a href='/'>Home</a></nav><h2>Part I</h2>"
     ...                          b"<p><b>Aim:</b> train<br>officers</p><ol start='3'><li>One</li></ol>"
     ...                          b"<script>x()</script></body></html>")
-    >>> [(b.text, b.heading, b.bold, b.breaks, b.loc.part) for b in reading.blocks]
-    [('Part I', 2, '', (), '/html/body/h2'), ('Aim: train officers', 0, 'Aim:', (10,), '/html/body/p'), ('3. One', 0, '', (), '/html/body/ol/li')]
-    >>> reading.skipped
-    ((Location(file=0, page=None, line=None, paragraph=None, table=None, row=None, cell=None, part='/html/body/nav', bbox=None), 'site chrome (navigation)'),)
+    >>> for b in reading.blocks:
+    ...     print(b.text, b.heading, repr(b.bold), b.breaks, b.loc.part)
+    Part I 2 '' () /html/body/h2
+    Aim: train officers 0 'Aim:' (10,) /html/body/p
+    3. One 0 '' () /html/body/ol/li
+    >>> [(loc.part, why) for loc, why in reading.skipped]
+    [('/html/body/nav', 'site chrome (navigation)')]
     """
     text, encoding, offsets, count = decode_html(data)
-    root = parse_html(text)
+    root, too_deep = parse_html(text)
     if root is None:
         return Reading((), encoding=encoding, replaced=offsets, replaced_count=count, kind="html")
     reader = _Reader(root, file_index)
+    if too_deep and reader.sizes["deepest"] is not None:
+        reader.skipped.append((Location(file=file_index, part=reader.path(reader.sizes["deepest"])),
+                               f"elements nested more than {MAX_DEPTH} deep: the parser dropped what lay deeper"))
     body = root.find("body")
     reader.walk(body if body is not None else root)
     reader.flush()

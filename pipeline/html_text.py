@@ -21,8 +21,9 @@ LibreOffice or Word (also Word's HTML named ``.doc``) — the blocks a DOCX give
   (``hidden``, ``aria-hidden``, ``display:none``, ``mso-hide:all``, classes the style sheet
   hides).  Site chrome is left out and listed in ``Reading.skipped`` (element path, reason):
   ``nav``, ARIA landmarks (``navigation``, ``banner``, ``contentinfo``, ``search``…), the page's
-  own ``header``/``footer``, ``aside``, forms, class or id words of chrome (``menu``,
-  ``breadcrumb``, ``sidebar``, ``share``…) outside ``main``/``article``, what the print style
+  own ``header``/``footer``, ``aside``, forms, blocks with links whose class or id names chrome
+  (``menu``, ``breadcrumb``, ``sidebar``, ``share``…) outside ``main``/``article`` (a
+  ``doc-header`` holding a title without links is read), what the print style
   sheet hides, lists of three or more short links, and a block that is a single link matching
   ``[boilerplate]`` (``common.toml``).  A container holding much of the page's text (an ASP.NET
   ``<form>`` around the page) is read, not dropped, unless it is mostly links.  Portal text left
@@ -292,8 +293,8 @@ class _Reader:
         classes = _classes(element)
         if classes & (self.print_classes | _NOPRINT_CLASSES):
             return "site chrome (not printed)"
-        if not self.main and tag in _CLASS_CHECKED:
-            words = sorted(_words(element) & CHROME_WORDS)
+        if not self.main and tag in _CLASS_CHECKED and self.sizes.get(element, (0, 0, 0))[2]:
+            words = sorted(_words(element) & CHROME_WORDS)  # named chrome that links elsewhere
             if words:
                 return f"site chrome (class or id {words[0]!r})"
         if tag in _LINK_LISTS and self.link_list(element):

@@ -31,6 +31,8 @@ import regex
 
 from . import __version__
 from .check import SEVERITIES
+from .corrections import Metadata, accepted, is_metadata_file, metadata_for, settings_digest, with_accepted_removed
+from .export.settings import Settings
 from .sniff import ExtractError
 
 STAMP = ".polyplan.json"
@@ -52,6 +54,10 @@ class Options:
     force: bool = False
     pdf_engine: str = "auto"
     page_workers: int = 1
+    metadata: Metadata = Metadata()  # --country, --date, --issuer (over each input's plan.toml)
+    accept: tuple = ()  # --accept: corrections.Accept entries
+    links: tuple = ()  # --links: corrections.Link entries
+    export: Settings = Settings()  # --tmx-srclang, --tmx-locale, --tmx-segment
 
 
 class UsageError(Exception):
@@ -115,7 +121,7 @@ def output_names(inputs: list[str], name: str | None = None) -> list[str]:
 def plan_inputs(path: Path) -> list[Path]:
     """The files of one input: a file is one plan; a folder is one plan of its (visible) files."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".") and not is_metadata_file(p))
     return [path]
 
 
@@ -178,18 +184,21 @@ def _up_to_date(folder: Path, previous: dict | None, stamp: dict, options: Optio
         and all((folder / name).is_file() for name in previous.get("outputs", ()))
 
 
-def summary(plan) -> dict:
-    """What ``_batch.json`` records of a plan."""
-    return {"name": plan.name,
+def summary(plan, accepted_findings: tuple[int, ...] = ()) -> dict:
+    """What ``_batch.json`` records of a plan; accepted findings are counted apart."""
+    counted = with_accepted_removed(plan, accepted_findings)
+    return {"name": plan.name, "accepted": len(accepted_findings),
             "activities": {v.lang: sum(1 for _ in v.activities()) for v in plan.versions},
-            "findings": {sev: sum(1 for f in plan.findings if f.severity == sev) for sev in SEVERITIES},
+            "findings": {sev: sum(1 for f in counted.findings if f.severity == sev) for sev in SEVERITIES},
             "coverage": plan.coverage.to_dict()}
 
 
-def finding_line(finding) -> str:
-    """One line per finding: severity, code, language, message, the ids concerned."""
-    refs = " ".join(finding.refs[:4]) + (f" (+{len(finding.refs) - 4})" if len(finding.refs) > 4 else "")
-    return f"  {finding.severity} {finding.code} [{finding.lang}] {finding.message}" + (f" — {refs}" if refs else "")
+def finding_line(finding, sources: list[dict] | None = None, is_accepted: bool = False) -> str:
+    """One line per finding (``--verbose``): severity, code, language, message, where it is printed."""
+    from .export.tree import places_text
+    places = places_text(finding.to_dict(), sources)
+    return (f"  {'accepted ' if is_accepted else ''}{finding.severity} {finding.code} [{finding.lang}] {finding.message}"
+            + (f" ({places})" if places else ""))
 
 
 def process_input(raw: str, options: Options, name: str | None = None) -> dict:
@@ -234,7 +243,8 @@ def _process(raw: str, options: Options, name: str) -> dict:
     files = _readable(path)
     folder = Path(options.out) / name
     with deadline(options.timeout):
-        stamp = _stamp(files, options)
+        metadata = metadata_for(path, options.metadata)
+        stamp = {**_stamp(files, options), "settings": settings_digest(metadata, options)}
         previous = _read_stamp(folder)
         if _up_to_date(folder, previous, stamp, options):
             return {"input": raw, "status": "unchanged", "reason": UNCHANGED, **previous["summary"],
@@ -244,21 +254,25 @@ def _process(raw: str, options: Options, name: str) -> dict:
         extra: dict[str, str] = {}
         limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20),
                         pdf_engine=options.pdf_engine, page_workers=options.page_workers)
-        plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits)
-        record = summary(plan)
-        _write(plan, folder, options, extra, {"stamp": stamp, "summary": record}, previous)
+        plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits, options.links)
+        found = accepted(plan.findings, options.accept)
+        record = summary(plan, found)
+        _write(plan, folder, options, extra, {"stamp": stamp, "summary": record}, previous,
+               {"metadata": metadata.to_dict(), "accepted": found, "settings": options.export})
+    sources = [s.to_dict() for s in plan.sources]
     return {"input": raw, "status": "ok", "reason": None, **record, "outputs": _outputs(folder),
-            "lines": [finding_line(f) for f in plan.findings]}
+            "lines": [finding_line(f, sources, n in found) for n, f in enumerate(plan.findings)]}
 
 
-def _write(plan, folder: Path, options: Options, extra: dict, stamp: dict, previous: dict | None) -> None:
+def _write(plan, folder: Path, options: Options, extra: dict, stamp: dict, previous: dict | None,
+           rendering: dict) -> None:
     """The plan's formats into ``folder`` (others there stay), then the stamp saying which formats
     are current: those asked for, and those kept when they were written from the same stamp.
     Killed between the two, the folder has no new stamp and the next run redoes it."""
     from .export import plan_to_files, write_atomic
     kept = previous.get("formats", []) if previous and previous.get("stamp") == stamp["stamp"] else []
     try:
-        plan_to_files(plan, folder, options.formats, extra)
+        plan_to_files(plan, folder, options.formats, extra, **rendering)
         stamp = {**stamp, "formats": sorted({*kept, *_asked(options)}), "outputs": _outputs(folder)}
         write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
     except OSError as exc:

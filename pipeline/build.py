@@ -11,6 +11,7 @@ from typing import Callable
 
 from .align import plan_to_alignment
 from .check import plan_to_findings
+from .corrections import Link, alignment_with_links
 from .extract import Limits, file_to_blocks
 from .lexicon import lexicon_for
 from .model import NO_STRUCTURE_REASON, Block, Coverage, Loose, Plan, count_chars, printed_strings
@@ -23,12 +24,13 @@ def _loose(blocks: tuple[Block, ...], reason: str | None = None) -> tuple[Loose,
 
 
 def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], None] | None = None,
-                  limits: Limits = Limits()) -> Plan:
+                  limits: Limits = Limits(), links: tuple[Link, ...] = ()) -> Plan:
     """Run the whole pipeline over the files of one plan (one file, or one file per language).
 
     A language version in which no activity is recognised is not a plan
     version: its text goes to ``unparsed`` (reason ``NO_STRUCTURE_REASON``) and the check of that
     name reports it — a news article comes out as an empty structure, nothing lost.
+    ``links`` (``--links``) correct the alignment before the checks run.
     """
     sources, blocks = [], []
     for index, path in enumerate(paths):
@@ -56,7 +58,8 @@ def paths_to_plan(paths: list[Path], name: str, debug: Callable[[str, object], N
                 unparsed=tuple(unparsed), furniture=_loose(split.furniture))
     del split
     accounted = sum(count_chars(s) for s in printed_strings(plan))
-    plan = replace(plan, coverage=Coverage(source_chars, accounted), alignment=plan_to_alignment(plan))
+    alignment = alignment_with_links(plan, plan_to_alignment(plan), links)
+    plan = replace(plan, coverage=Coverage(source_chars, accounted), alignment=alignment)
     if debug:
         debug("alignment", plan.alignment)
     return replace(plan, findings=plan_to_findings(plan))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import inspect
 import json
 import logging
 import multiprocessing
@@ -14,12 +15,15 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from . import __version__
 from .batch import SEVERITIES, Options, UsageError, guard_forked_children, output_names, run, scheduler_address
+from .corrections import CorrectionError, Metadata, checked_metadata, is_metadata_file, read_accept, read_links
 from .export import FORMATS, remove_leftovers, write_atomic
+from .export.settings import SEGMENTS, Settings, parse_locales
 from .extract import MAX_INPUT_MB
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
@@ -65,22 +69,25 @@ def _stopped_by_signals():
 def cmd_extract(args) -> int:
     """Extract each INPUT into OUT/<name>/ (plan.json and the other formats).
 
-    Inputs are processed in parallel (``--workers``); an input whose files, lexicons and
-    polyplan version are unchanged since the last run is skipped (``--force`` redoes it).
-    Two inputs of one name get their parent folders in their output names.
+    Inputs are processed in parallel (--workers); an input whose files, lexicons, options and
+    polyplan version are unchanged since the last run is skipped (--force redoes it).
+    Two inputs of one name get their parent folders in their output names.  A plan.toml
+    beside the sources gives the plan's country, date, issuer and name (read, not extracted).
+    Prints one line per plan (--verbose: and one per finding, with pages; --quiet: nothing).
 
     Example: polyplan extract sources/* --out output
     """
+    args.inputs = [i for i in args.inputs if not is_metadata_file(Path(i))] or args.inputs
     if args.name and len(args.inputs) > 1:
         raise UsageError("--name needs exactly one INPUT")
     names = output_names(args.inputs, args.name)
     if args.scheduler:
         scheduler_address(args.scheduler)
-    out = _out_folder(args.out)
     options = Options(out=args.out, name=args.name, formats=args.format, password=args.password,
                       max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force,
-                      pdf_engine=args.pdf_engine)
-    report, batch, started = _Report(len(args.inputs)), [], time.perf_counter()
+                      pdf_engine=args.pdf_engine, **_corrections(args))
+    out = _out_folder(args.out)
+    report, batch, started = _Report(args.inputs, args.verbosity), [], time.perf_counter()
     try:
         with contextlib.closing(run(args.inputs, options, args.workers, args.scheduler)) as records:
             for record in records:
@@ -110,6 +117,20 @@ def cmd_extract(args) -> int:
     return EXIT_OK
 
 
+def _corrections(args) -> dict:
+    """The Options a run adds to the sources: metadata, accepted findings, links, TMX settings."""
+    try:
+        metadata = checked_metadata({k: getattr(args, k) for k in ("country", "date", "issuer") if getattr(args, k)},
+                                    "--country/--date/--issuer") if (args.country or args.date or args.issuer) \
+            else Metadata()
+        accept = read_accept(Path(args.accept)) if args.accept else ()
+        links = read_links(Path(args.links)) if args.links else ()
+    except CorrectionError as exc:
+        raise UsageError(str(exc)) from None
+    export = Settings(tmx_srclang=args.tmx_srclang, tmx_locales=args.tmx_locale or (), tmx_segment=args.tmx_segment)
+    return {"metadata": metadata, "accept": accept, "links": links, "export": export}
+
+
 def _out_folder(raw: str) -> Path:
     """``--out``, created if missing, checked to be a folder polyplan can write in."""
     out = Path(raw)
@@ -129,17 +150,33 @@ def _reason(exc: OSError) -> str:
 
 
 class _Report:
-    """What a batch prints: one line per plan and per finding on stdout, one per failed or skipped
-    input on stderr, under a progress bar when stderr is a terminal.  A stdout closed early
-    (``polyplan extract … | head -1``) ends the printing, not the batch."""
+    """What a batch prints: one line per plan on stdout (``verbose``: and one per finding;
+    ``quiet``: nothing on stdout), one per failed or skipped input on stderr, under a progress
+    bar when stderr is a terminal (one input: a line naming it, its pages and the time it has
+    taken so far).  A stdout closed early (``polyplan extract … | head -1``) ends the printing,
+    not the batch."""
 
-    def __init__(self, total: int):
-        self.bar, self.worst, self.stdout_closed = None, -1, False
-        if total > 1 and sys.stderr.isatty():
-            from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="document", file=sys.stderr, leave=False)
+    def __init__(self, inputs: list[str], verbosity: str = "normal"):
+        self.bar, self.worst, self.stdout_closed, self.verbosity = None, -1, False, verbosity
+        self.ticking = threading.Event()
+        if not sys.stderr.isatty() or verbosity == "quiet":
+            return
+        from tqdm import tqdm
+        if len(inputs) > 1:
+            self.bar = tqdm(total=len(inputs), unit="document", file=sys.stderr, leave=False)
+            return
+        self.bar = tqdm(total=1, file=sys.stderr, leave=False, desc=f"reading {_what(inputs[0])}",
+                        bar_format="{desc}: {elapsed}")
+        threading.Thread(target=self._tick, daemon=True, name="polyplan-progress").start()
+
+    def _tick(self) -> None:
+        """Redraw the one input's line every half second until its record comes."""
+        while not self.ticking.wait(0.5):
+            with contextlib.suppress(Exception):
+                self.bar.refresh()
 
     def record(self, record: dict) -> None:
+        self.ticking.set()
         if self.bar is not None:
             self.bar.update(1)
         if record["status"] == "skipped":
@@ -148,13 +185,14 @@ class _Report:
             self.line(f"polyplan: error: {record['input']}: {record['reason']}", sys.stderr)
         else:
             self.worst = max([self.worst] + [SEVERITIES.index(s) for s, n in record["findings"].items() if n])
-            for line in [_summary_line(record), *record.pop("lines", [])]:
+            lines = record.pop("lines", []) if self.verbosity == "verbose" else []
+            for line in [_summary_line(record), *lines]:
                 self.line(line)
         record.pop("lines", None)
 
     def line(self, text: str, file=None) -> None:
         file = file or sys.stdout
-        if file is sys.stdout and self.stdout_closed:
+        if file is sys.stdout and (self.stdout_closed or self.verbosity == "quiet"):
             return
         try:
             if self.bar is not None:
@@ -168,8 +206,26 @@ class _Report:
                 _to_devnull(sys.stdout)
 
     def close(self) -> None:
+        self.ticking.set()
         if self.bar is not None:
             self.bar.close()
+
+
+def _what(raw: str) -> str:
+    """``nap.pdf (53 pages)`` for the progress line of one input (pages for a PDF only)."""
+    name = Path(raw).name or raw
+    try:
+        import pypdfium2
+        with open(raw, "rb") as fh:
+            if fh.read(5) != b"%PDF-":
+                return name
+        document = pypdfium2.PdfDocument(raw)
+        try:
+            return f"{name} ({len(document)} pages)"
+        finally:
+            document.close()
+    except Exception:  # an encrypted, broken or unreadable file: its own error comes with its record
+        return name
 
 
 def _to_devnull(stream) -> None:
@@ -181,11 +237,16 @@ def _to_devnull(stream) -> None:
 
 
 def _summary_line(record: dict) -> str:
+    """``INPUT: NAME: tk 49 activities, …; 57 findings (22 error, 35 warning); coverage …``; accepted
+    findings counted apart."""
     counts = ", ".join(f"{k} {n} activities" for k, n in record["activities"].items()) or "no versions"
     cov = record["coverage"]
     total = sum(record["findings"].values())
+    by_severity = ", ".join(f"{n} {sev}" for sev, n in reversed(record["findings"].items()) if n)
+    accepted = f", {record['accepted']} accepted" if record.get("accepted") else ""
     status = " (unchanged, skipped)" if record["status"] == "unchanged" else ""
-    return (f"{record['input']}: {record['name']}: {counts}; {total} findings; coverage "
+    return (f"{record['input']}: {record['name']}: {counts}; {total} findings"
+            f"{f' ({by_severity})' if by_severity else ''}{accepted}; coverage "
             f"{cov['accounted_chars']}/{cov['source_chars']}{status}")
 
 
@@ -205,6 +266,25 @@ def _error(message: str, status: int) -> int:
     return status
 
 
+def usage(parser: argparse.ArgumentParser) -> str:
+    """What bare ``polyplan`` prints: the commands, each with its one line and its example."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {action.dest: action.help for action in sub._choices_actions}
+    lines = ["usage: polyplan COMMAND [options]", "", "commands:"]
+    for name, command in sub.choices.items():
+        example = next((line.strip()[len("Example: "):] for line in (command.description or "").splitlines()
+                        if line.strip().startswith("Example: ")), "")
+        lines.append(f"  {name:<8} {helps.get(name) or ''}" + (f"   e.g. {example}" if example else ""))
+    lines += ["", "'polyplan COMMAND --help' lists a command's options; " + (parser.epilog or "")]
+    return "\n".join(lines)
+
+
+def _error_lines(text: str, status: int) -> int:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr, flush=True)
+    return status
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -216,12 +296,62 @@ def _positive(value: str) -> float:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     unknown = [v for v in chosen if v not in FORMATS]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or repr(value)}; choose from "
                                          f"{', '.join(FORMATS)}")
     return chosen
+
+
+def _terminal_options(ex) -> None:
+    talk = ex.add_mutually_exclusive_group()
+    talk.add_argument("--verbose", dest="verbosity", action="store_const", const="verbose", default="normal",
+                      help="also print one line per finding, with the pages it concerns")
+    talk.add_argument("--quiet", dest="verbosity", action="store_const", const="quiet",
+                      help="print nothing on stdout (errors still go to stderr; the exit code tells)")
+
+
+def _country(value: str) -> str:
+    try:
+        return checked_metadata({"country": value}, "").country
+    except CorrectionError:
+        raise argparse.ArgumentTypeError(f"expected a two-letter ISO 3166 code such as tm, got {value!r}") from None
+
+
+def _date(value: str) -> str:
+    try:
+        return checked_metadata({"date": value}, "").date
+    except CorrectionError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _locales(value: str) -> tuple[tuple[str, str], ...]:
+    try:
+        return parse_locales(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _plan_options(ex) -> None:
+    """What a run adds to the plans: metadata, corrections, TMX settings."""
+    ex.add_argument("--country", type=_country, metavar="CC",
+                    help="the issuing country, ISO 3166 two letters (tm): Akoma Ntoso Work URI and FRBRcountry")
+    ex.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                    help="the plan's date (adoption): Akoma Ntoso Work URI and FRBRdate")
+    ex.add_argument("--issuer", metavar="NAME", help="the body that issued the plan: Akoma Ntoso FRBRauthor")
+    ex.add_argument("--accept", metavar="FILE",
+                    help="accepted findings (TOML, [[accept]] code and refs; written by review.html): listed as "
+                         "accepted, left out of the summary and --fail-on")
+    ex.add_argument("--links", metavar="FILE",
+                    help="alignment corrections (TOML, [[link]] / [[unlink]] refs): applied before the checks "
+                         "and every export")
+    ex.add_argument("--tmx-srclang", metavar="LANG", help="the TMX source language (default: the plan's first)")
+    ex.add_argument("--tmx-locale", type=_locales, metavar="PAIRS",
+                    help="locale codes for the TMX, e.g. tk=tk-TM,ru=ru-RU,en=en-US (default: the plan's codes)")
+    ex.add_argument("--tmx-segment", choices=SEGMENTS, default="paragraph",
+                    help="TMX units of whole paragraphs (default) or of sentences where every version has "
+                         "as many")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -231,7 +361,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"polyplan {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ex = sub.add_parser("extract", help="extract plans to structured data",
-                        description=cmd_extract.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                        description=inspect.cleandoc(cmd_extract.__doc__), formatter_class=argparse.RawDescriptionHelpFormatter)
     ex.add_argument("inputs", nargs="+", metavar="INPUT", help="a plan file (PDF, DOCX, text) or a folder of one plan's files")
     ex.add_argument("--out", required=True, metavar="DIR", help="output folder; results go to DIR/<name>/")
     ex.add_argument("--name", help="output name (with a single INPUT)")
@@ -252,7 +382,9 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("--timeout", type=_positive, default=600, metavar="SECONDS",
                     help="stop working on one document after SECONDS (default 600)")
     ex.add_argument("--format", type=_formats, default=tuple(FORMATS), metavar="LIST",
-                    help=f"comma-separated output formats: {','.join(FORMATS)} (default: all)")
+                    help=f"comma-separated output formats: {','.join(FORMATS)} (default: all; any case)")
+    _terminal_options(ex)
+    _plan_options(ex)
     ex.set_defaults(func=cmd_extract)
     return parser
 
@@ -266,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger().addHandler(logging.NullHandler())
     try:
         with _stopped_by_signals():
-            args = make_parser().parse_args(argv)
+            parser = make_parser()
+            if not (sys.argv[1:] if argv is None else argv):
+                return _error_lines(usage(parser), EXIT_USAGE)
+            args = parser.parse_args(argv)
             return args.func(args)
     except UsageError as exc:
         return _error(str(exc), EXIT_USAGE)

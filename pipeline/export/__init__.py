@@ -8,8 +8,16 @@ blocks or at the model's classes.  Formats (``--format``):
 * ``xml`` — ``plan.xml``, the same tree as XML (``schemas/plan.xsd``), :mod:`.xml`;
 * ``akn`` — ``akn/<lang>.xml``, one Akoma Ntoso 3.0 document per version, :mod:`.akn`;
 * ``tmx`` — ``plan.tmx``, TMX 1.4b translation units from the alignment, :mod:`.tmx`;
-* ``csv`` — ``activities.csv``, one row per alignment row, UTF-8 with BOM, :mod:`.table`;
+* ``csv`` — ``activities.csv``, one row per alignment row in reading order, UTF-8 with BOM,
+  :mod:`.table`;
+* ``xlsx`` — ``activities.xlsx``, the same rows coloured by finding, with a findings sheet,
+  :mod:`.xlsx`;
 * ``html`` — ``review.html``, a self-contained review page, :mod:`.html`.
+
+Besides the tree an exporter is given :class:`~.settings.Settings` (TMX options, the checks'
+explanations).  :func:`plan_tree` adds to the tree what the run knows beside the plan: its
+``metadata`` (country, date, issuer, name: ``--country`` … or ``plan.toml``) and
+``"accepted": true`` on each finding an accepted-findings file (``--accept``) names.
 
 A plan's files are written to a hidden sibling folder that then takes the place of the
 plan's folder in one step, so an interrupted run leaves the previous complete output or
@@ -24,12 +32,14 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable, Mapping
 
 from ..model import Plan
-from . import akn, html, table, tmx, xml
+from . import akn, html, table, tmx, xlsx, xml
+from .settings import Settings
 
 
 Content = str | bytes | Iterable[str | bytes]
@@ -37,15 +47,16 @@ Content = str | bytes | Iterable[str | bytes]
 so that a large plan's rendering is never held whole in memory."""
 
 
-def tree_to_json(tree: dict) -> dict[str, Content]:
+def tree_to_json(tree: dict, _settings: Settings = Settings()) -> dict[str, Content]:
     """``plan.json`` text: UTF-8, letters unescaped, two-space indent (streamed)."""
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     return {"plan.json": itertools.chain(encoder.iterencode(tree), ("\n",))}
 
 
-FORMATS: dict[str, Callable[[dict], dict[str, Content]]] = {
+FORMATS: dict[str, Callable[[dict, Settings], dict[str, Content]]] = {
     "json": tree_to_json, "xml": xml.tree_to_xml, "akn": akn.tree_to_akn, "tmx": tmx.tree_to_tmx,
-    "csv": table.tree_to_csv, "html": html.tree_to_html}
+    "csv": table.tree_to_csv, "xlsx": xlsx.tree_to_xlsx, "html": html.tree_to_html}
+
 
 
 def write_atomic(path: Path, content: Content) -> None:
@@ -184,16 +195,40 @@ def _link_or_copy(source, target) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
+def checks_explained() -> tuple[tuple[str, str, str], ...]:
+    """(code, severity, explanation) of every registered check, for the readers of the exports."""
+    from ..check import CHECKS  # the registry's own words; rendering never runs a check
+    return tuple((c.code, c.severity, c.doc) for c in CHECKS.values())
+
+
+def plan_tree(plan: Plan, metadata: Mapping[str, str | None] | None = None, accepted: Collection[int] = ()) -> dict:
+    """The tree every format renders: ``plan.to_dict()``, with ``metadata`` (the keys given a
+    value) and ``"accepted": true`` on the findings at the positions ``accepted``."""
+    tree = plan.to_dict()
+    given = {key: value for key, value in (metadata or {}).items() if value}
+    if given:
+        tree.setdefault("metadata", given)
+    for n in accepted:
+        tree["findings"][n]["accepted"] = True
+    return tree
+
+
 def plan_to_files(plan: Plan, out_dir: Path, formats: tuple[str, ...] = tuple(FORMATS),
-                  extra: dict[str, Content] | None = None) -> list[Path]:
+                  extra: dict[str, Content] | None = None, *, settings: Settings | None = None,
+                  metadata: Mapping[str, str | None] | None = None, accepted: Collection[int] = ()) -> list[Path]:
     """Render ``plan`` in ``formats`` and put the files (and ``extra`` ones, e.g. debug
     output) in ``out_dir``, the plan's own folder, at once: they replace the files of the
     same formats; the folder's other files (formats not asked for this time) stay.
-    Formats are rendered one at a time, each written before the next is made."""
-    tree = plan.to_dict()
+    Formats are rendered one at a time, each written before the next is made.
+    ``metadata`` and ``accepted`` go into the tree (:func:`plan_tree`); ``settings`` say how
+    to render (its ``codes`` default to the registry's)."""
+    tree = plan_tree(plan, metadata, accepted)
+    settings = settings or Settings()
+    if not settings.codes:
+        settings = replace(settings, codes=checks_explained())
 
     def rendered() -> Iterable[tuple[str, Content]]:
         for name in formats:
-            yield from FORMATS[name](tree).items()
+            yield from FORMATS[name](tree, settings).items()
         yield from (extra or {}).items()
     return write_folder_atomic(out_dir, rendered())

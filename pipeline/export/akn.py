@@ -3,23 +3,30 @@
 An ``act`` whose ``body`` holds ``part`` › ``section`` › ``hcontainer name="activity"``
 (``num`` as printed, ``content`` with the activity text and its fields as printed;
 agencies marked ``organization`` with ``refersTo`` the gazetteer id).  Needs, aims and
-objectives are ``hcontainer``s named so.  FRBR metadata give the country, the plan and
-the language (ISO 639-2, from the lexicon).  eIds come from the alignment rows, not from
+objectives are ``hcontainer``s named so.  FRBR metadata (:func:`work_uri`): one Work per
+plan — country, date and a name independent of the files' formats, so that the DOCX and the
+PDF of one plan are one Work — and each language an Expression of it (ISO 639-2, from the
+lexicon); the Work and Expression's author is the issuer (``--issuer``), the Manifestation's
+polyplan; each agency's ``showAs`` is its gazetteer name in the version's language.  eIds come from the alignment rows, not from
 printed numbers, so the same activity has the same eId in every language
 (``part_1__sec_3__hcontainer_14``) even where a version misnumbers it.
 """
 from __future__ import annotations
 
+import functools
+import tomllib
+
 import regex
 from lxml import etree
 
-from ..lexicon import lexicon_for
+from ..lexicon import LEXICON_DIR, lexicon_for
 from ..model import LISTS
-from .table import rows
+from .settings import Settings
+from .tree import rows, work_name
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 YEAR = regex.compile(r"(?:19|20)\d\d")
-COUNTRY = "xx"  # plan.json does not record the issuing country; "xx" is ISO 3166's user-assigned "unknown"
+COUNTRY = "xx"  # without --country (or plan.toml): ISO 3166's user-assigned code, "unknown"
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
@@ -47,30 +54,74 @@ def eids(tree: dict) -> dict[str, str]:
     return out
 
 
+def work_uri(tree: dict) -> tuple[str, str, str]:
+    """The Work's URI, its FRBR date and that date's name: ``/akn/<country>/act/plan/<date>/<name>``
+    from ``metadata`` (``--country``, ``--date``, or ``plan.toml``) and :func:`.tree.work_name`,
+    so that the DOCX and the PDF of one plan are one Work.  Without ``--date`` the year of the
+    first version's title stands in the URI, and the FRBR date is 1 January of it, named
+    ``year-from-title`` (``unknown``, 1970-01-01, without a year)."""
+    meta = tree.get("metadata") or {}
+    country = (meta.get("country") or COUNTRY).lower()
+    if meta.get("date"):
+        date, stamp, name = meta["date"], meta["date"], "adoption"
+    else:
+        titles = [v.get("title") or "" for v in tree["versions"].values()]
+        years = [y for title in titles for y in YEAR.findall(title)]
+        date, stamp, name = (years[0], f"{years[0]}-01-01", "year-from-title") if years else (
+            "1970", "1970-01-01", "unknown")
+    return f"/akn/{country}/act/plan/{date}/{work_name(tree)}", stamp, name
+
+
+def _issuer(tree: dict) -> tuple[str, str, str]:
+    """(eId, href, showAs) of the plan's author: ``--issuer``, else an unknown organisation."""
+    meta = tree.get("metadata") or {}
+    issuer = meta.get("issuer")
+    if not issuer:
+        return "issuer", "/ontology/organization/unknown", "unknown issuer (not given: --issuer or plan.toml)"
+    slug = regex.sub(r"[^\p{Ll}\p{Lo}\p{N}]+", "-", issuer.lower()).strip("-") or "issuer"
+    country = (meta.get("country") or COUNTRY).lower()
+    return "issuer", f"/ontology/organization/{country}/{slug}", issuer
+
+
 def _meta(doc, tree: dict, lang: str, version: dict) -> None:
     lex = lexicon_for(lang)
-    years = YEAR.findall(version.get("title") or "")
-    date = f"{years[0]}-01-01" if years else "1970-01-01"
-    work = f"/akn/{COUNTRY}/act/plan/{date[:4]}/{regex.sub(r'[^a-z0-9-]+', '-', tree['name'].lower()).strip('-')}"
+    work, date, date_name = work_uri(tree)
+    expression = f"{work}/{lex.iso639_2}@"
     meta = _el(doc, "meta")
     ident = _el(meta, "identification", source="#polyplan")
-    for level, this, extra in (("FRBRWork", f"{work}/!main", None),
-                               ("FRBRExpression", f"{work}/{lex.iso639_2}@/!main", lex.iso639_2),
-                               ("FRBRManifestation", f"{work}/{lex.iso639_2}@/!main.xml", None)):
+    for level, this, uri, author in (("FRBRWork", f"{work}/!main", work, "#issuer"),
+                                     ("FRBRExpression", f"{expression}/!main", expression, "#issuer"),
+                                     ("FRBRManifestation", f"{expression}/!main.xml", f"{expression}.akn", "#polyplan")):
         frbr = _el(ident, level)
         _el(frbr, "FRBRthis", value=this)
-        _el(frbr, "FRBRuri", value=this.rsplit("/!", 1)[0])
-        _el(frbr, "FRBRdate", date=date, name="plan" if years else "unknown")
-        _el(frbr, "FRBRauthor", href="#polyplan")
+        _el(frbr, "FRBRuri", value=uri)
+        _el(frbr, "FRBRdate", date=date, name=date_name)
+        _el(frbr, "FRBRauthor", href=author)
         if level == "FRBRWork":
-            _el(frbr, "FRBRcountry", value=COUNTRY)
-        if extra:
-            _el(frbr, "FRBRlanguage", language=extra)
+            _el(frbr, "FRBRcountry", value=work.split("/")[2])
+            _el(frbr, "FRBRsubtype", value="plan")
+            _el(frbr, "FRBRname", value=work_name(tree))
+        if level == "FRBRExpression":
+            _el(frbr, "FRBRlanguage", language=lex.iso639_2)
     refs = _el(meta, "references", source="#polyplan")
+    eid, href, show = _issuer(tree)
+    _el(refs, "TLCOrganization", eId=eid, href=href, showAs=show)
     _el(refs, "TLCOrganization", eId="polyplan", href="/ontology/organization/polyplan", showAs="polyplan")
-    agencies = sorted({a["id"] for act in _activities(version) for a in act["agencies"] if a["id"]})
-    for agency in agencies:
-        _el(refs, "TLCOrganization", eId=agency, href=f"/ontology/organization/{agency}", showAs=agency)
+    names = agency_names(lang)
+    shown: dict[str, str] = {}
+    for act in _activities(version):
+        for agency in act["agencies"]:
+            if agency["id"]:
+                shown.setdefault(agency["id"], names.get(agency["id"]) or agency.get("expanded") or agency["name"])
+    for agency in sorted(shown):
+        _el(refs, "TLCOrganization", eId=agency, href=f"/ontology/organization/{agency}", showAs=shown[agency])
+
+
+@functools.cache
+def agency_names(lang: str) -> dict[str, str]:
+    """Each gazetteer agency's first name in ``lang`` (``lexicon/agencies.toml``): its full name."""
+    data = tomllib.loads((LEXICON_DIR / "agencies.toml").read_text(encoding="utf-8"))
+    return {agency: names[lang][0] for agency, names in data.items() if names.get(lang)}
 
 
 def _activities(version: dict):
@@ -169,7 +220,7 @@ def version_to_akn(tree: dict, lang: str, ids: dict[str, str]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def tree_to_akn(tree: dict) -> dict[str, bytes]:
+def tree_to_akn(tree: dict, _settings: Settings = Settings()) -> dict[str, bytes]:
     """``akn/<lang>.xml`` for every version of the plan tree."""
     ids = eids(tree)
     return {f"akn/{lang}.xml": version_to_akn(tree, lang, ids) for lang in tree["languages"]}

@@ -1,177 +1,199 @@
 """``review.html``: one self-contained page to review the versions side by side.
 
-The plan's parts, sections and activities are rows (in reading order, from the
-alignment), the language versions are columns; each activity shows its number, text and
-fields as printed.  A cell that a finding concerns is coloured by the worst severity and
-lists the findings (message on hover, evidence on click).  At the top: a summary (count
-per code) and a filter — a click on a code shows only the rows with that finding.  No
-network access: styles and the few lines of script are inline.  Prints on paper with
-all evidence open.
+Headed by the plan's title.  The plan's parts, sections and activities are rows (in reading
+order), the language versions are columns; each cell shows the element's number, text and
+fields as printed, its numbered needs, aims and objectives, and where it is printed (page,
+paragraph or line).  A cell that a finding concerns is coloured by the worst severity, and
+the words, digits, numbers, periods or agencies the finding is about are highlighted
+(:mod:`.marks`).  Under the row, each finding is listed once, naming the languages it
+concerns, with its check's explanation and its evidence in words (each version's number,
+text, place and compared value).  At the top: a summary (count per code, with the
+explanation) and a filter — a click on a code shows only the rows and findings with that
+code and hides everything else.  Each finding can be marked accepted; the page then writes
+the accepted-findings file for ``--accept`` (``accepted.toml``).  Text that no plan
+structure holds (a document that is no plan) is shown at the end.  No network access:
+styles and script are inline.  Prints compactly: no filter, no evidence, findings one line.
 """
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Iterable, Iterator
 
 from ..model import LISTS
-from .table import elements, findings_by_ref, rows
+from .marks import Marks, marked, plan_marks, text_marks
+from .settings import Settings
+from .tree import SEVERITY_ORDER, elements, findings_by_ref, ordered_rows, places_text, where, worst
+from .review_assets import SCRIPT, STYLE
 
-SEVERITY_ORDER = ("info", "warning", "error")
-
-STYLE = """
-body{font:14px/1.4 system-ui,sans-serif;margin:0 1rem;color:#222}
-h1{font-size:1.3rem}
-table{border-collapse:collapse;width:100%}
-#summary{width:auto;margin-bottom:.5rem}
-th,td{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
-thead th{position:sticky;top:0;background:#f4f4f4}
-#plan td.cell{width:calc((100% - 5rem)/var(--langs))}
-tr.part td{background:#eef2f8;font-weight:600}
-tr.section td{background:#f6f8fb}
-td.sev-error{background:#fde2e1 !important;border-left:4px solid #c62828}
-td.sev-warning{background:#fff4d6 !important;border-left:4px solid #e0a000}
-td.sev-info{background:#e3f0fd !important;border-left:4px solid #1e6fd9}
-.num{font-weight:700}
-dl{margin:.3rem 0;display:grid;grid-template-columns:max-content 1fr;gap:.1rem .5rem}
-dt{color:#666}
-dd{margin:0}
-details.finding{margin-top:.3rem;font-size:.9em}
-details.finding summary{cursor:pointer}
-.badge{display:inline-block;padding:0 .35rem;border-radius:.3rem;color:#fff;font-size:.8em}
-.badge.error{background:#c62828}.badge.warning{background:#b07d00}.badge.info{background:#1e6fd9}
-#filters button{margin:.15rem;padding:.2rem .5rem;border:1px solid #999;border-radius:.3rem;background:#fff;cursor:pointer}
-#filters button.active{background:#222;color:#fff}
-.missing{color:#999;font-style:italic}
-.hidden{display:none}
-@media print{#filters{display:none}thead th{position:static}details.finding>*{display:block}}
-"""
-
-SCRIPT = """
-document.querySelectorAll('#filters button').forEach(function (button) {
-  button.addEventListener('click', function () {
-    var code = button.dataset.code;
-    document.querySelectorAll('#filters button').forEach(function (b) { b.classList.toggle('active', b === button); });
-    document.querySelectorAll('#plan tbody tr').forEach(function (row) {
-      var codes = (row.dataset.codes || '').split(' ');
-      row.classList.toggle('hidden', code !== '' && codes.indexOf(code) < 0);
-    });
-  });
-});
-window.addEventListener('beforeprint', function () {
-  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
-});
-"""
+HIDDEN_KEYS = {"lang", "id", "source", "number", "text"}
 
 
-def _finding(f: dict) -> str:
-    evidence = "".join(f"<li><code>{escape(json.dumps(e, ensure_ascii=False))}</code></li>" for e in f["evidence"])
-    return (f'<details class="finding {f["severity"]}" title="{escape(f["message"])}">'
-            f'<summary><span class="badge {f["severity"]}">{f["code"]}</span> {escape(f["message"])}</summary>'
-            f"<ul>{evidence}</ul></details>")
+def _langs_of(finding: dict, lang_of: dict[str, str]) -> str:
+    langs = list(dict.fromkeys(lang_of[r] for r in finding["refs"] if r in lang_of))
+    if not langs and finding["lang"] not in ("*", ""):
+        langs = finding["lang"].split(",")
+    return ", ".join(langs)
 
 
-def _fields(act: dict) -> str:
-    items = "".join(f"<dt>{escape(f['label'] or f['field'])}</dt><dd>{escape(f['value'])}</dd>" for f in act["fields"])
+def _value(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(_value, value))
+    return "" if value is None else str(value)
+
+
+def _evidence(finding: dict, sources: list[dict]) -> str:
+    """Each evidence entry as one line of words: language, place, number, text, compared values."""
+    lines = []
+    for entry in finding["evidence"]:
+        if not isinstance(entry, dict):
+            continue
+        head = " ".join(x for x in (entry.get("lang", ""), where(entry.get("source"), sources),
+                                    str(entry.get("number") or "")) if x)
+        rest = [f"{k.replace('_', ' ')}: {_value(v)}" for k, v in entry.items() if k not in HIDDEN_KEYS]
+        text = entry.get("text")
+        lines.append("<li>" + (f"<b>{escape(head)}</b> " if head else "") + (f"«{escape(text)}» " if text else "")
+                     + escape(" · ".join(rest)) + "</li>")
+    return f'<details class="evidence"><summary>evidence</summary><ul>{"".join(lines)}</ul></details>' if lines else ""
+
+
+def _finding(f: dict, lang_of: dict[str, str], settings: Settings, sources: list[dict]) -> str:
+    accepted = bool(f.get("accepted"))
+    langs = _langs_of(f, lang_of)
+    places = places_text(f, sources)
+    return (f'<li class="finding {f["severity"]}{" accepted" if accepted else ""}" data-code="{f["code"]}" '
+            f'data-refs="{escape(" ".join(f["refs"]))}" data-message="{escape(f["message"])}">'
+            f'<span class="badge {f["severity"]}">{f["severity"]}</span> <b class="code">{f["code"]}</b>'
+            f'{f" <span class=langs>[{escape(langs)}]</span>" if langs else ""} '
+            f'<span class="message">{escape(f["message"])}</span>'
+            f'{f" <span class=where>({escape(places)})</span>" if places else ""}'
+            f'<label class="accept"><input type="checkbox"{" checked" if accepted else ""}> accepted</label>'
+            f'<div class="explain">{escape(settings.explanation(f["code"]))}</div>'
+            f"{_evidence(f, sources)}</li>")
+
+
+def _fields(act: dict, marks: Marks | None) -> str:
+    names = {a["name"] for a in act["agencies"] if marks and a["id"] in marks.agencies}
+    items = "".join(f"<dt>{marked(f['label'] or f['field'], text_marks(marks, f['label']))}</dt>"
+                    f"<dd>{marked(f['value'], text_marks(marks, f['value']) | names)}</dd>" for f in act["fields"])
     return f"<dl>{items}</dl>" if items else ""
 
 
-def _node(node: dict) -> str:
-    lists = "".join(
-        f"<dt>{name}</dt><dd>{'<br>'.join(escape(i['text']) for i in node[name])}</dd>"
-        for name in LISTS if node.get(name))
-    heading = escape(node.get("heading") or ("(undeclared section)" if node.get("declared") is False else ""))
-    return f'<div class="num">{heading}</div>' + (f"<dl>{lists}</dl>" if lists else "")
+def _lists(node: dict, marks: Marks | None) -> str:
+    out = []
+    for name in LISTS:
+        if node.get(name):
+            items = "".join(f'<li value="{k}">{marked(i["text"], text_marks(marks, i["text"]))}</li>'
+                            for k, i in enumerate(node[name], start=1))
+            out.append(f'<div class="list"><span class="list-name">{name}</span><ol>{items}</ol></div>')
+    return "".join(out)
 
 
-def _cell(element: dict | None, findings: list[dict]) -> str:
+def _cell(element: dict | None, findings: list[dict], marks: Marks | None, sources: list[dict]) -> str:
     if element is None:
         return '<td class="cell"><span class="missing">— missing —</span></td>'
-    worst = max((SEVERITY_ORDER.index(f["severity"]) for f in findings), default=None)
-    css = f" sev-{SEVERITY_ORDER[worst]}" if worst is not None else ""
-    codes = " ".join(sorted({f["code"] for f in findings}))
+    severity = worst(findings)
+    css = f" sev-{severity}" if severity else ""
+    place = where(element.get("source"), sources)
+    number = escape(element.get("marker") or element.get("number") or "")
+    if marks and marks.number and number:
+        number = f"<mark>{number}</mark>"
     if "text" in element:
-        body = (f'<span class="num">{escape(element.get("marker") or element.get("number") or "")}</span> '
-                f"{escape(element['text'])}{_fields(element)}")
+        body = f'<span class="num">{number}</span> {marked(element["text"], text_marks(marks, element["text"]))}' \
+               f"{_fields(element, marks)}"
     else:
-        body = _node(element)
-    return (f'<td class="cell{css}" id="{escape(element["id"])}" data-codes="{codes}">'
-            f'{body}{"".join(_finding(f) for f in findings)}</td>')
+        heading = element.get("heading") or ("(undeclared section)" if element.get("declared") is False else "")
+        body = f'<div class="heading">{marked(heading, text_marks(marks, heading))}</div>{_lists(element, marks)}'
+    return (f'<td class="cell{css}" id="{escape(element["id"])}" data-codes="{_codes(findings)}">'
+            f'{f"<span class=where>{escape(place)}</span>" if place else ""}{body}</td>')
 
 
-def ordered_rows(tree: dict) -> list[dict]:
-    """Rows in reading order: each part, its sections, each section's activities."""
-    parent: dict[str, str] = {}
-    for version in tree["versions"].values():
-        for part in version["parts"]:
-            for section in part["sections"]:
-                parent[section["id"]] = part["id"]
-                parent.update((a["id"], section["id"]) for a in section["activities"])
-    all_rows = rows(tree)
-    row_of = {ref: n for n, row in enumerate(all_rows) for ref in row["refs"].values() if ref}
-    children: dict[int, list[int]] = {}
-    top = []
-    for n, row in enumerate(all_rows):
-        owners = [row_of.get(parent.get(ref)) for ref in row["refs"].values() if ref and parent.get(ref) in row_of]
-        if owners:
-            children.setdefault(owners[0], []).append(n)
-        else:
-            top.append(n)
-    order: list[int] = []
-
-    def visit(n: int) -> None:
-        order.append(n)
-        for child in children.get(n, []):
-            visit(child)
-    for n in top:
-        visit(n)
-    return [all_rows[n] for n in order]
+def _codes(findings: list[dict]) -> str:
+    return " ".join(sorted({f["code"] for f in findings}))
 
 
-def _summary(tree: dict) -> str:
-    counts: dict[tuple[str, str], int] = {}
+def _summary(tree: dict, settings: Settings) -> str:
+    counts: dict[tuple[str, str], list[int]] = {}
     for f in tree["findings"]:
-        counts[(f["code"], f["severity"])] = counts.get((f["code"], f["severity"]), 0) + 1
+        entry = counts.setdefault((f["code"], f["severity"]), [0, 0])
+        entry[0] += 1
+        entry[1] += bool(f.get("accepted"))
     ranked = sorted(counts.items(), key=lambda kv: (-SEVERITY_ORDER.index(kv[0][1]), kv[0][0]))
-    lines = "".join(f'<tr><td><span class="badge {sev}">{sev}</span></td><td>{code}</td><td>{n}</td></tr>'
-                    for (code, sev), n in ranked)
+    lines = "".join(f'<tr><td><span class="badge {sev}">{sev}</span></td><td>{code}</td><td>{n}</td>'
+                    f'<td>{accepted or ""}</td><td>{escape(settings.explanation(code))}</td></tr>'
+                    for (code, sev), (n, accepted) in ranked)
     buttons = '<button data-code="" class="active">all rows</button>' + "".join(
-        f'<button data-code="{code}" class="{sev}">{code} ({n})</button>' for (code, sev), n in ranked)
-    return (f'<table id="summary"><thead><tr><th>severity</th><th>code</th><th>findings</th></tr></thead>'
-            f'<tbody>{lines}</tbody></table><div id="filters">Show: {buttons}</div>')
+        f'<button data-code="{code}" class="{sev}">{code} ({n})</button>' for (code, sev), (n, _) in ranked)
+    return (f'<table id="summary"><thead><tr><th>severity</th><th>code</th><th>findings</th><th>accepted</th>'
+            f'<th>what it means</th></tr></thead><tbody>{lines}</tbody></table>'
+            f'<div id="filters">Show: {buttons}</div>'
+            '<div id="accepting"><button id="download">Download accepted.toml</button> '
+            '<span>(the findings marked accepted, for <code>polyplan extract … --accept accepted.toml</code>)</span></div>')
 
 
-def tree_to_html(tree: dict) -> dict[str, Iterable[str]]:
+def tree_to_html(tree: dict, settings: Settings = Settings()) -> dict[str, Iterable[str]]:
     """``review.html`` from the plan tree, rendered row by row as it is written."""
-    return {"review.html": _page(tree)}
+    return {"review.html": _page(tree, settings)}
 
 
-def _page(tree: dict) -> Iterator[str]:
-    langs, index, by_ref = tree["languages"], elements(tree), findings_by_ref(tree)
-    known = set(index)
-    general = [f for f in tree["findings"] if not set(f["refs"]) & known]
-    coverage = tree["coverage"]
-    head = "".join(f"<th>{escape(lang)}</th>" for lang in langs)
-    yield f"""<!DOCTYPE html>
+def _title(tree: dict) -> tuple[str, str]:
+    """The plan's title (its first version's) and a line naming its files."""
+    files = ", ".join(s["path"].rsplit("/", 1)[-1] for s in tree["sources"])
+    title = next((v["title"] for v in tree["versions"].values() if v.get("title")), None)
+    return title or (f"{files}: no plan structure recognised" if not tree["versions"] else files), files
+
+
+def _head(tree: dict, settings: Settings, general: list[dict], lang_of: dict[str, str]) -> str:
+    title, files = _title(tree)
+    langs, coverage = tree["languages"], tree["coverage"]
+    accepted = sum(1 for f in tree["findings"] if f.get("accepted"))
+    others = "".join(_finding(f, lang_of, settings, tree["sources"]) for f in general)
+    return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>polyplan review — {escape(tree['name'])}</title><style>{STYLE}</style></head>
+<title>{escape(title)}</title><style>{STYLE}</style></head>
 <body style="--langs:{max(len(langs), 1)}">
-<h1>{escape(tree['name'])}</h1>
-<p>{len(tree['sources'])} source file(s): {escape(', '.join(s['path'].rsplit('/', 1)[-1] for s in tree['sources']))};
-languages {escape(', '.join(langs))}; coverage {coverage['accounted_chars']}/{coverage['source_chars']} characters;
-{len(tree['findings'])} findings.</p>
-{_summary(tree)}
-{"<h2>Findings outside parts and sections (title, preamble, notes, sources)</h2>" + "".join(_finding(f) for f in general) if general else ""}
-<table id="plan"><thead><tr><th>#</th>{head}</tr></thead>
-<tbody>
+<h1>{escape(title)}</h1>
+<p class="about">{escape(files)} · languages {escape(', '.join(langs) or 'none')} · coverage
+{coverage['accounted_chars']}/{coverage['source_chars']} characters · {len(tree['findings'])} findings{
+f' ({accepted} accepted)' if accepted else ''} · output {escape(tree['name'])}</p>
+{_summary(tree, settings)}
+{f'<section id="general"><h2>Findings outside parts and sections (title, preamble, notes, sources)</h2><ul class="findings">{others}</ul></section>' if general else ''}
 """
-    for n, row in enumerate(ordered_rows(tree), start=1):
-        refs = [row["refs"].get(lang) for lang in langs]
-        codes = " ".join(sorted({f["code"] for r in refs if r for f in by_ref.get(r, [])}))
-        cells = "".join(_cell(index.get(r) if r else None, by_ref.get(r, []) if r else []) for r in refs)
-        yield f'{chr(10) if n > 1 else ""}<tr class="{row["kind"]}" data-codes="{codes}"><td>{n}</td>{cells}</tr>'
-    yield f"""
-</tbody></table>
+
+
+def _unparsed(tree: dict) -> str:
+    if not tree["unparsed"]:
+        return ""
+    items = "".join(f'<tr><td>{escape(u.get("lang") or "")}</td><td>{escape(where(u.get("source"), tree["sources"]))}'
+                    f'</td><td>{escape(u.get("reason") or "")}</td><td>{escape(u["text"])}</td></tr>'
+                    for u in tree["unparsed"])
+    opened = " open" if not tree["versions"] else ""
+    return (f'<section id="unparsed"><details{opened}><summary><h2>Text not placed in the plan structure '
+            f'({len(tree["unparsed"])} paragraphs)</h2></summary><table><thead><tr><th>lang</th><th>where</th>'
+            f'<th>reason</th><th>text</th></tr></thead><tbody>{items}</tbody></table></details></section>')
+
+
+def _page(tree: dict, settings: Settings) -> Iterator[str]:
+    langs, index, by_ref = tree["languages"], elements(tree), findings_by_ref(tree)
+    lang_of = {ref: lang for lang, v in tree["versions"].items() for ref in elements({"versions": {lang: v}})}
+    general = [f for f in tree["findings"] if not set(f["refs"]) & set(index)]
+    marks = plan_marks(tree["findings"])
+    yield _head(tree, settings, general, lang_of)
+    if tree["versions"]:
+        head = "".join(f"<th>{escape(lang)}</th>" for lang in langs)
+        yield f'<table id="plan"><thead><tr><th>#</th>{head}</tr></thead>\n'
+        for n, row in enumerate(ordered_rows(tree), start=1):
+            refs = [row["refs"].get(lang) for lang in langs]
+            found = list({id(f): f for r in refs if r for f in by_ref.get(r, [])}.values())
+            cells = "".join(_cell(index.get(r) if r else None, by_ref.get(r, []) if r else [], marks.get(r or ""),
+                                  tree["sources"]) for r in refs)
+            notes = "".join(_finding(f, lang_of, settings, tree["sources"]) for f in found)
+            yield (f'<tbody class="row {row["kind"]}" data-codes="{_codes(found)}"><tr><td class="n">{n}</td>{cells}</tr>'
+                   + (f'<tr class="notes"><td></td><td colspan="{len(langs)}"><ul class="findings">{notes}</ul></td></tr>'
+                      if found else "") + "</tbody>\n")
+        yield "</table>\n"
+    yield f"""{_unparsed(tree)}
 <script>{SCRIPT}</script>
 </body></html>
 """

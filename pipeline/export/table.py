@@ -1,78 +1,87 @@
-"""``activities.csv``: one row per alignment row, the versions side by side, for spreadsheets.
+"""``activities.csv``: the plan as one table, versions side by side, in reading order.
 
-Columns: ``row``, ``kind``, ``score``, ``findings`` (codes of the findings whose refs touch
-the row), then per language ``<lang>_id``, ``_number``, ``_text``, ``_indicators``,
-``_agencies``, ``_agency_ids``, ``_period``, ``_start``, ``_end``, ``_kind``.  Lists are
-joined with `` | ``.  UTF-8 with a byte-order mark, so that a spreadsheet opens Cyrillic
-and Turkmen letters correctly.  A plan with a single version has one row per part,
-section and activity.
+One row per alignment row — each part, its sections, each section's activities, as a reader
+meets them.  Columns: ``row``, ``kind``, ``part`` and ``section`` (printed numbers, in the
+first version that has the element), ``codes`` (the codes of the findings that concern the
+row) and ``findings`` (their severity, code and message, one a line; ``accepted`` before an
+accepted one); then per language ``<lang>_number``, ``_text``, ``_indicators``,
+``_agencies``, ``_period``, ``_page`` (where it is printed: ``p. 6``, ``¶ 12``, ``line 79``);
+last ``score`` and per language ``<lang>_id``.  Lists are joined with `` | ``.  UTF-8 with a
+byte-order mark, so that a spreadsheet opens Cyrillic and Turkmen letters correctly.
+:func:`table_rows` is shared with the xlsx export.
 """
 from __future__ import annotations
 
 import csv
 import io
+from typing import Iterator
 
-PER_LANG = ("id", "number", "text", "indicators", "agencies", "agency_ids", "period", "start", "end", "kind")
+from .settings import Settings
+from .tree import elements, findings_by_ref, ordered_rows, owners, where, worst
+
+PER_LANG = ("number", "text", "indicators", "agencies", "period", "page")
 JOIN = " | "
 
 
-def elements(tree: dict) -> dict[str, dict]:
-    """Every part, section and activity of the tree by id."""
-    out = {}
-    for version in tree["versions"].values():
-        for part in version["parts"]:
-            out[part["id"]] = part
-            for section in part["sections"]:
-                out[section["id"]] = section
-                out.update((a["id"], a) for a in section["activities"])
-    return out
+def header(langs: list[str]) -> list[str]:
+    return (["row", "kind", "part", "section", "codes", "findings"]
+            + [f"{lang}_{col}" for lang in langs for col in PER_LANG] + ["score"] + [f"{lang}_id" for lang in langs])
 
 
-def rows(tree: dict) -> list[dict]:
-    """Alignment rows; for a plan with one version, one row per part, section and activity."""
-    if tree["alignment"]:
-        return tree["alignment"]
-    out = []
-    for lang, version in tree["versions"].items():
-        for kind in ("part", "section", "activity"):
-            for part in version["parts"]:
-                nodes = [part] if kind == "part" else part["sections"] if kind == "section" else [
-                    a for s in part["sections"] for a in s["activities"]]
-                out.extend({"kind": kind, "refs": {lang: n["id"]}, "score": 1.0, "crossed": False} for n in nodes)
-    return out
-
-
-def findings_by_ref(tree: dict) -> dict[str, list[dict]]:
-    """The findings concerning each element id."""
-    out: dict[str, list[dict]] = {}
-    for finding in tree["findings"]:
-        for ref in finding["refs"]:
-            out.setdefault(ref, []).append(finding)
-    return out
-
-
-def _cells(element: dict | None) -> list:
+def _cells(element: dict | None, sources: list[dict]) -> list[str]:
     if element is None:
         return [""] * len(PER_LANG)
+    page = where(element.get("source"), sources)
     if "activities" in element or "sections" in element:  # a part or a section
-        return [element["id"], element.get("number") or "", element.get("title") or element.get("heading") or "",
-                "", "", "", "", "", "", ""]
+        return [element.get("number") or "", element.get("title") or element.get("heading") or "", "", "", "", page]
     period = element.get("period") or {}
-    return [element["id"], element.get("number") or "", element["text"], JOIN.join(element["indicators"]),
-            JOIN.join(a["name"] for a in element["agencies"]), JOIN.join(a["id"] or "" for a in element["agencies"]),
-            period.get("raw", ""), period.get("start") or "", period.get("end") or "", period.get("kind", "")]
+    return [element.get("number") or "", element["text"], JOIN.join(element["indicators"]),
+            JOIN.join(a["name"] for a in element["agencies"]), period.get("raw", ""), page]
 
 
-def tree_to_csv(tree: dict) -> dict[str, bytes]:
+def finding_text(finding: dict) -> str:
+    """``error NUM_MISMATCH: activity 1.3.1/3.3.1: printed numbers differ — …`` (``accepted``
+    first when accepted)."""
+    return f"{'accepted ' if finding.get('accepted') else ''}{finding['severity']} {finding['code']}: {finding['message']}"
+
+
+def _place(ref: str | None, places: dict[str, tuple[dict, dict | None]]) -> tuple[str, str]:
+    part, section = places.get(ref, ({}, None)) if ref else ({}, None)
+    return part.get("number") or "", (section or {}).get("number") or ""
+
+
+def table_rows(tree: dict) -> Iterator[tuple[list, list[dict], dict[str, list[dict]]]]:
+    """Each row's cells (as :func:`header` names them), the findings that concern it, and
+    the findings that concern each language's element."""
+    langs, index, by_ref, places = tree["languages"], elements(tree), findings_by_ref(tree), owners(tree)
+    for n, row in enumerate(ordered_rows(tree), start=1):
+        refs = [row["refs"].get(lang) for lang in langs]
+        per_lang = {lang: by_ref.get(ref, []) if ref else [] for lang, ref in zip(langs, refs)}
+        found = list({id(f): f for fs in per_lang.values() for f in fs}.values())
+        first = next((r for r in refs if r), None)
+        node = index.get(first, {})
+        part, section = _place(first, places)
+        if row["kind"] == "part":
+            part, section = node.get("number") or "", ""
+        elif row["kind"] == "section":
+            section = node.get("number") or ""
+        cells = [n, row["kind"], part, section, " ".join(sorted({f["code"] for f in found})),
+                 "\n".join(finding_text(f) for f in found)]
+        cells += [c for ref in refs for c in _cells(index.get(ref) if ref else None, tree["sources"])]
+        cells += [row["score"]] + [ref or "" for ref in refs]
+        yield cells, found, per_lang
+
+
+def row_severities(per_lang: dict[str, list[dict]]) -> dict[str, str | None]:
+    """The worst severity (not accepted) of the findings concerning each language's cell."""
+    return {lang: worst(found) for lang, found in per_lang.items()}
+
+
+def tree_to_csv(tree: dict, _settings: Settings = Settings()) -> dict[str, bytes]:
     """``activities.csv`` from the plan tree."""
-    langs = tree["languages"]
-    index, by_ref = elements(tree), findings_by_ref(tree)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["row", "kind", "score", "findings"] + [f"{lang}_{col}" for lang in langs for col in PER_LANG])
-    for n, row in enumerate(rows(tree), start=1):
-        refs = [row["refs"].get(lang) for lang in langs]
-        found = sorted({f["code"] for r in refs if r for f in by_ref.get(r, [])})
-        cells = [c for ref in refs for c in _cells(index.get(ref) if ref else None)]
-        writer.writerow([n, row["kind"], row["score"], " ".join(found)] + cells)
+    writer.writerow(header(tree["languages"]))
+    for cells, _found, _per_lang in table_rows(tree):
+        writer.writerow(cells)
     return {"activities.csv": ("\ufeff" + buffer.getvalue()).encode("utf-8")}

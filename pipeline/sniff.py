@@ -15,6 +15,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from .plain_text import looks_like_text
+
 
 class ExtractError(Exception):
     """A source that cannot be read; the message is one line naming the reason."""
@@ -82,6 +84,8 @@ def content_kind(head: bytes) -> str:
         return _text_kind(head.decode("utf-16", "ignore"))
     if b"\x00" not in head:
         return _text_kind(head.decode("utf-8", "ignore"))
+    if looks_like_text(head):  # UTF-16/32 without a byte-order mark, or text with a stray NUL
+        return "text"
     return "binary"
 
 

@@ -146,8 +146,6 @@ def test_text_without_a_byte_order_mark_or_with_a_nul_is_read(tmp_path, data, en
     assert reading.removed == (((Location(file=0, line=11), (0,)),) if encoding == "utf-8" else ())
 
 
-@pytest.mark.xfail(strict=True, reason="sniff calls text with NUL bytes 'unsupported format' (UTF-16/32 without "
-                                       "a BOM, a stray NUL); it could ask pipeline.plain_text.looks_like_text")
 @pytest.mark.parametrize("data", NO_BOM)
 def test_a_text_plan_without_a_bom_or_with_a_nul_gives_the_plan(tmp_path, data):
     path = tmp_path / "plan.txt"

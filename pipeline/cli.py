@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .batch import SEVERITIES, Options, UsageError, guard_forked_children, output_names, run, scheduler_address
+from .cli_editions import add_edition_commands
 from .corrections import CorrectionError, Metadata, checked_metadata, is_metadata_file, read_accept, read_links
 from .export import FORMATS, remove_leftovers, write_atomic
 from .export.settings import SEGMENTS, Settings, parse_locales
@@ -386,6 +387,7 @@ def make_parser() -> argparse.ArgumentParser:
     _terminal_options(ex)
     _plan_options(ex)
     ex.set_defaults(func=cmd_extract)
+    add_edition_commands(sub)
     return parser
 
 

@@ -74,6 +74,7 @@ class NodeBuilder:
     addressee: str | None = None  # the body a group of measures is addressed to: their responsible body
     lists: dict = field(default_factory=lambda: {name: [] for name in LISTS})
     labels: list = field(default_factory=list)
+    fields: list = field(default_factory=list)  # printed for the whole section, before its activities
     children: list = field(default_factory=list)  # sections of a part, activities of a section
 
 
@@ -172,11 +173,20 @@ class Freeze:
     year: int | None
 
 
-def _activity(act: ActivityBuilder, section_id: str, fz: Freeze, addressee: str | None = None) -> Activity:
+def _fields(builders: list[FieldBuilder]) -> tuple[Field, ...]:
+    return tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued), f.column) for f in builders)
+
+
+def _activity(act: ActivityBuilder, section_id: str, fz: Freeze, addressee: str | None = None,
+              defaults: tuple[Field, ...] = ()) -> Activity:
+    """An activity frozen; a field it does not print (agencies, period) is taken from the
+    fields printed for its whole section (``defaults``), bodies from its addressee."""
     lex = fz.lex
-    fields = tuple(Field(f.name, f.label, f.text, f.source, tuple(f.continued), f.column) for f in act.fields)
-    values = {name: _joined([f for f in fields if f.field == name]) for name in ACT_FIELDS}
-    period = text_to_period(values["period"], lex, fz.year) if any(f.field == "period" for f in fields) else None
+    fields = _fields(act.fields)
+    own = {f.field for f in fields}
+    values = {name: _joined([f for f in (fields if name in own else defaults) if f.field == name])
+              for name in ACT_FIELDS}
+    period = text_to_period(values["period"], lex, fz.year) if values["period"] else None
     return Activity(
         id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
@@ -211,11 +221,13 @@ def _extent(locs) -> tuple[Location, ...]:
 def _section(node: NodeBuilder, part_id: str, fz: Freeze) -> Section:
     base = f"{fz.lex.code}-sec-{_slug(node.number)}" if node.declared else f"{part_id}-sec-nn"
     sid = fz.ids(base)
+    fields = _fields(node.fields)
     return Section(
         id=sid, number=node.number, declared=node.declared, heading=node.heading, title=node.title,
         needs=freeze_items(node.lists["needs"]), aims=freeze_items(node.lists["aims"]),
         objectives=freeze_items(node.lists["objectives"]), labels=tuple(node.labels),
-        activities=tuple(_activity(a, sid, fz, node.addressee) for a in node.children), source=node.source)
+        activities=tuple(_activity(a, sid, fz, node.addressee, fields) for a in node.children), source=node.source,
+        fields=fields)
 
 
 def freeze_part(node: NodeBuilder, fz: Freeze) -> Part:

@@ -4,7 +4,7 @@ Each check is registered with its stable code and severity; the first line of it
 docstring is what a user reads.  Registration order is run order.
 
 >>> list(CHECKS)[:3]
-['GARBLED_TEXT', 'NO_STRUCTURE', 'UNPARSED_TEXT']
+['GARBLED_TEXT', 'UNDECODABLE_BYTES', 'CONTROL_CHARS']
 """
 from __future__ import annotations
 
@@ -399,32 +399,56 @@ def _latin_words(plan: Plan) -> set[str]:
 LATIN_ONLY = regex.compile(r"\p{Script=Latin}+", regex.V1)
 
 
+def _odd_word(word: str, lex, own, plain: frozenset, latin_words) -> str | None:
+    """What is odd about ``word`` in a version of ``lex``'s language, or None."""
+    if not word.isupper() and (set(word.lower()) <= plain or lex.loan_letters and LATIN_ONLY.fullmatch(word)):
+        return None
+    if LATIN.search(word) and CYRILLIC.search(word) or not own.search(word):
+        return None  # mixed scripts: MIXED_SCRIPT; a word wholly in the other script: a quotation
+    odd = _odd_letters(word, lex.alphabet)
+    if odd:
+        return f"letters outside the {lex.name} alphabet: " + ", ".join(f"{ch} U+{ord(ch):04X}" for ch in odd)
+    lookalike = "".join(LOOKALIKE.get(ch, "?") for ch in word)
+    if len(word) > 1 and "?" not in lookalike and lookalike in latin_words():
+        return f"Cyrillic letters spelling the Latin '{lookalike}'"
+    return None
+
+
+MAX_PLACES = 50  # places of one odd word shown in its finding's evidence
+
+
 @check("NONSTANDARD_CHAR", "warning")
 def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """A word holds letters outside its version's alphabet, or spells a Latin acronym in Cyrillic look-alikes."""
-    latin_words = _latin_words(plan)
+    """A word holds letters outside its version's alphabet, or spells a Latin acronym in Cyrillic look-alikes.
+
+    One finding per odd word of a version, with how often it is printed and every place."""
+    known: list = []
+
+    def latin_words() -> set[str]:
+        if not known:
+            known.append(_latin_words(plan))
+        return known[0]
     for version in plan.versions:
         lex = lexicon_for(version.lang)
         if not lex.alphabet:
             continue
         own = CYRILLIC if lex.script == "Cyrl" else LATIN
         plain = lex.alphabet | BASIC_LATIN  # a word of these letters only, not all capitals, is fine
+        verdicts: dict[str, str | None] = {}
+        places: dict[str, list] = {}
         for ref, text, source in version_texts(version):
-            for m in WORD.finditer(text):
-                word = m.group()
-                if not word.isupper() and (set(word.lower()) <= plain or lex.loan_letters and LATIN_ONLY.fullmatch(word)):
-                    continue
-                if LATIN.search(word) and CYRILLIC.search(word) or not own.search(word):
-                    continue  # mixed scripts: MIXED_SCRIPT; a word wholly in the other script: a quotation
-                odd = _odd_letters(word, lex.alphabet)
-                lookalike = "".join(LOOKALIKE.get(ch, "?") for ch in word)
-                if not odd and not (len(word) > 1 and "?" not in lookalike and lookalike in latin_words):
-                    continue
-                what = (f"letters outside the {lex.name} alphabet: " + ", ".join(f"{ch} U+{ord(ch):04X}" for ch in odd)
-                        if odd else f"Cyrillic letters spelling the Latin '{lookalike}'")
-                yield Finding(code, severity, version.lang, (ref,), f"'{word}' has {what}",
-                              ({"word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
-                                "source": source.to_dict() if source else None},))
+            for word in WORD.findall(text):
+                if word not in verdicts:
+                    verdicts[word] = _odd_word(word, lex, own, plain, latin_words)
+                if verdicts[word] and (ref, text) not in places.setdefault(word, []):
+                    places[word].append((ref, text, source))
+        for word, uses in places.items():
+            shown = [{"id": ref, "word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
+                      "source": source.to_dict() if source else None}
+                     for ref, text, source in uses for m in WORD.finditer(text) if m.group() == word]
+            times = f"; printed {len(shown)} times" if len(shown) > 1 else ""
+            yield Finding(code, severity, version.lang, tuple(dict.fromkeys(ref for ref, _, _ in uses)),
+                          f"'{word}' has {verdicts[word]}{times}", tuple(shown[:MAX_PLACES]))
 
 
 # --- across versions, over the alignment -------------------------------------------------------

@@ -230,7 +230,7 @@ def in_context(found: Sequence, texts: Sequence[str], groups: Sequence[Hashable 
     >>> lexicons = load_lexicons()
     >>> found = [evidence(t, lexicons) for t in cells]
     >>> found[3]
-    Undecided(candidates=('kk', 'ky', 'ru'), tied=('ru', 'ky', 'kk'), best=None)
+    Undecided(candidates=('kk', 'ky', 'ru', 'uz-Cyrl'), tied=('uz-Cyrl', 'ru', 'ky', 'kk'), best=None)
     >>> in_context(found, cells, [("f", 1)] * len(cells), lexicons)
     ['kk', 'kk', 'kk', 'kk', 'kk', 'kk']
     """

@@ -312,6 +312,9 @@ class Section(_Record):
     labels: tuple[Label, ...] = ()
     activities: tuple[Activity, ...] = ()
     source: Location | None = None
+    fields: tuple[Field, ...] = ()  # printed for the whole section ("Lead agency: …"): its activities' default
+
+    _optional = ("fields",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +432,9 @@ def _printed_container(node: Part | Section) -> Iterator[str]:
     yield node.heading or ""
     for label in node.labels:
         yield label.text
+    for f in getattr(node, "fields", ()):
+        yield f.label
+        yield f.value
     for items in (node.needs, node.aims, node.objectives):
         yield from _printed_items(items)
 

@@ -97,12 +97,18 @@ def _on_label(state: ParseState, block: Block) -> bool:
 
 
 def _on_field(state: ParseState, block: Block, m) -> bool:
+    """An activity's field label; before the first activity of a section (or under an
+    action heading), a field of the whole section ("Lead agency: Ministry of Finance")."""
     activity = current_activity(state)
     if activity is None:
-        return False
+        if state.context != "section" or not state.part.children:
+            return False
+        holder = state.part.children[-1].fields
+    else:
+        holder = activity.fields
     value, rest = _split_at_label(state.lex, m.rest)
     f = FieldBuilder(value, block.loc, name=m.field, label=m.label)
-    activity.fields.append(f)
+    holder.append(f)
     state.target = f
     if rest:  # "Responsible: Ministry of Justice. Deadline: 2024." — the next field, as printed
         _feed(state, replace(block, text=rest))

@@ -168,3 +168,37 @@ def test_costs_by_year_under_one_header(tmp_path, lang):
     assert [(a.period.kind, a.period.end, a.period.end_month) for a in acts] == [("single", 2021, 12),
                                                                                ("recurring", None, None)]
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("name, lead", [("milestones-en", ["Ministry of Finance", "Public Procurement Agency",
+                                                            "Ministry of Justice", "Ministry of Digital Development"]),
+                                        ("milestones-ru", ["Министерство финансов",
+                                                            "Агентство по государственным закупкам",
+                                                            "Министерство юстиции", "Министерство цифрового развития"])])
+def test_typeset_milestone_tables_without_rules(name, lead):
+    """Actions over whitespace-aligned milestone tables (PDF, no rules): each milestone an
+    activity with its target date; the lead agency printed once under the action heading
+    is the responsible body of its milestones."""
+    plan = _plan(patterns.FILES / f"{name}.pdf")
+    (version,) = plan.versions
+    sections = version.parts[0].sections
+    assert [(s.number, [a.number for a in s.activities]) for s in sections] == [
+        ("1", ["1.1", "1.2", "1.3"]), ("2", ["2.1", "2.2"]), ("3", ["3.1", "3.2"]), ("4", ["4.1"])]
+    assert [s.fields[0].value for s in sections] == lead
+    assert [[g.name for g in a.agencies] for s in sections for a in s.activities] == [
+        [lead[0]]] * 3 + [[lead[1]]] * 2 + [[lead[2]]] * 2 + [[lead[3]]]
+    first = sections[0].activities[0].period
+    assert (first.start, first.start_month) == (2021, 3)
+    assert plan.unparsed == ()
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars
+
+
+@pytest.mark.parametrize("name", ["filled-en", "filled-ru"])
+def test_tables_of_filled_cells_without_rules(name):
+    plan = _plan(patterns.FILES / f"{name}.pdf")
+    (version,) = plan.versions
+    assert [(s.number, [a.number for a in s.activities]) for s in version.parts[0].sections] == [
+        ("1", ["1.1", "1.2"]), ("2", ["2.1", "2.2"])]
+    first = next(version.activities())
+    assert (len(first.agencies), first.period.start, first.period.start_month) == (3, 2024, 10)
+    assert plan.unparsed == ()

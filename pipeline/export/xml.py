@@ -81,11 +81,7 @@ def activity_to_xml(act: dict) -> etree._Element:
     if act["period"]:
         _el(el, "period", act["period"]["raw"], **{k: v for k, v in act["period"].items() if k != "raw"})
     for f in act["fields"]:
-        field = _el(el, "field", name=f["field"], label=f["label"], column=f.get("column"))
-        _el(field, "value", f["value"])
-        location_to_xml(field, f["source"])
-        for loc in f.get("continued", []):
-            location_to_xml(field, loc, "continued")
+        field_to_xml(el, f)
     location_to_xml(el, act["source"])
     for loc in act.get("continued", []):
         location_to_xml(el, loc, "continued")
@@ -94,9 +90,19 @@ def activity_to_xml(act: dict) -> etree._Element:
     return el
 
 
+def field_to_xml(parent, f: dict) -> etree._Element:
+    field = _el(parent, "field", name=f["field"], label=f["label"], column=f.get("column"))
+    _el(field, "value", f["value"])
+    location_to_xml(field, f["source"])
+    for loc in f.get("continued", []):
+        location_to_xml(field, loc, "continued")
+    return field
+
+
 def section_to_xml(section: dict) -> Node:
     el = _el(None, "section", id=section["id"], number=section["number"], declared=section["declared"])
-    return el, itertools.chain(_headed(section), map(activity_to_xml, section["activities"]))
+    fields = (field_to_xml(None, f) for f in section.get("fields", []))
+    return el, itertools.chain(_headed(section), fields, map(activity_to_xml, section["activities"]))
 
 
 def part_to_xml(part: dict) -> Node:

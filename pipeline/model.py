@@ -88,7 +88,10 @@ class Block(_Record):
     ``furniture`` marks running headers, footers and page numbers; ``span`` is the
     number of table columns a cell spans (a merged cell); ``breaks`` the offsets in
     ``text`` where a printed line ended inside the block (a PDF line, a Word line break),
-    so that a cell printing one name per line can be split where it was printed.
+    so that a cell printing one name per line can be split where it was printed: a break
+    is the length of the text once that line is in (after a removed line-end hyphen), so
+    ``text[:k]`` is the printed line and ``text[k]`` the joining space, or the next line's
+    first letter where a hyphen was removed.
     """
 
     text: str

@@ -165,15 +165,18 @@ _NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
 def _row_continues(state: ParseState, current: ActivityBuilder, row_loc: Location, text_cell, first: bool) -> bool:
     """Does a row without a number continue the previous row?  Only a row of the same table,
     or the first row of a table on a later page (a table broken across pages); then always
-    when the table numbers its rows, else when the previous text stopped mid-sentence."""
+    when the table numbers its rows; in a table without numbers (an annexed matrix of
+    activities printed without final stops), when its text goes on in lower case, or — at
+    the top of a later page — when the previous text stopped mid-sentence."""
     last = current.continued[-1] if current.continued else current.source
     if current.source.table is None:
         return False
-    if row_loc.table != last.table and not (first and (row_loc.page or 0) > (last.page or 0)):
+    new_page = first and (row_loc.page or 0) > (last.page or 0)
+    if row_loc.table != last.table and not new_page:
         return False
     if any(c.field == "number" for c in state.columns.values()) or not text_cell:
         return True
-    return text_cell[0].text[:1].islower() or not current.text.rstrip().endswith(TERMINAL)
+    return text_cell[0].text[:1].islower() or (new_page and not current.text.rstrip().endswith(TERMINAL))
 
 
 def _from_cell(cls, cell: list[Block], **fields):

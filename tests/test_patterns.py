@@ -202,3 +202,18 @@ def test_tables_of_filled_cells_without_rules(name):
     first = next(version.activities())
     assert (len(first.agencies), first.period.start, first.period.start_month) == (3, 2024, 10)
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_annexed_matrix_of_unnumbered_activities(tmp_path, lang):
+    """Rows without numbers nor final stops are activities of their own, not one activity;
+    the objective merged down its rows stays with them as an 'other' field."""
+    plan = _plan(patterns.write_matrix(tmp_path, lang))
+    acts = _acts(plan)
+    rows = patterns.MATRIX[lang]["rows"]
+    assert [(a.number, a.text) for a in acts] == [(None, r[1]) for r in rows]
+    assert [[g.name for g in a.agencies] for a in acts] == [[r[3]] for r in rows]
+    assert [a.period.raw for a in acts] == [r[4] for r in rows]
+    assert [a.indicators for a in acts] == [(r[2],) for r in rows]
+    assert [[f.value for f in a.fields if f.field == "financing"] for a in acts] == [[r[5]] for r in rows]
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")]

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # package is there).  `make test` installs the missing ones with apt-get when run as root;
 # otherwise it prints one line naming them, and the tests that need them are skipped.
 # Add a pair here when a test needs another one (tesseract-ocr:tesseract, libreoffice:soffice, ...).
-TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver
+TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver postgresql:pg_ctlcluster
 
 .PHONY: extract test bench clean system-packages
 

@@ -3,7 +3,8 @@
 Each file gives the language's heading patterns (``[headings]``), field labels and their
 variants (``[labels]``), table column headers (``[columns]``), period words
 (``[periods]``), words of responsible bodies (``[bodies]``: the head nouns that make a
-phrase a body — ministry, akimat, committee — and the conjunction that joins two) and
+phrase a body — ministry, akimat, committee — and the conjunction that joins two), number
+words (``[numbers]``: each value's forms, so that "two" and "2" agree) and
 language-identification hints (``[langid]``);
 ``common.toml`` adds patterns shared by all languages.  Adding a language means adding a
 file — no code changes.
@@ -71,6 +72,7 @@ class Lexicon:
     body_head_position: str = "first"  # [bodies] head: where a body's head word stands ("last" in Turkic)
     body_stops: frozenset = frozenset()  # [bodies] stops: words that end a body's name ("совместно")
     verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
+    numbers: tuple[tuple[str, int], ...] = ()  # [numbers]: (number word as a key(), its value), all forms
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -165,7 +167,7 @@ SHORT_STEM = 3  # letters: a stem this short must be the whole header cell
 class PeriodWords:
     """A language's period vocabulary (``[periods]``), compiled: phrases that make a period
     ongoing, recurring or a deadline (``by``); quarter and half-year words; ordinals 1-4;
-    month stems in calendar order."""
+    month stems in calendar order; the words that join the two years of a range."""
 
     ongoing: regex.Pattern
     recurring: regex.Pattern
@@ -174,6 +176,7 @@ class PeriodWords:
     half: str
     ordinals: tuple[str, ...]
     months: tuple[str, ...]
+    range: regex.Pattern = regex.compile(r"(?!)")  # "2020 to 2022", "2021 жылдан 2023": year, connector, year
 
 
 NEVER = "(?!)"  # a pattern that matches nothing: a list of words left empty
@@ -209,7 +212,20 @@ def compile_periods(data: dict) -> PeriodWords:
     return PeriodWords(
         ongoing=_phrases(data.get("ongoing", [])), recurring=_phrases(data.get("recurring", [])),
         by=_phrases(data.get("by", []), data.get("by_suffixes", [])), quarter=words("quarter"), half=words("half"),
-        ordinals=tuple(data.get("ordinals", [])), months=tuple(data.get("months", [])))
+        ordinals=tuple(data.get("ordinals", [])), months=tuple(data.get("months", [])),
+        range=_year_range("|".join(f"(?:{w})" for w in data.get("range", []))))
+
+
+YEAR = r"(?:19|20)\d{2}"
+_DASH = r"[-–—‒]"
+
+
+def _year_range(connectors: str) -> regex.Pattern:
+    """Two years joined by a dash or one of the language's connectors (``[periods] range``:
+    "to", "по", "жылдан" …), the years named ``a`` and ``b``."""
+    between = f"{_DASH}|(?<!\\p{{L}})(?:{connectors})(?!\\p{{L}})" if connectors else _DASH
+    return regex.compile(rf"(?<!\d)(?P<a>{YEAR})\S*?\s*(?:{between})\s*(?P<b>{YEAR})(?!\d)",
+                         regex.IGNORECASE | regex.V1)
 
 
 _SQUEEZE = regex.compile(r"[\s\-‐‑–—\u00ad]+")
@@ -275,8 +291,51 @@ def _build(data: dict, common: dict) -> Lexicon:
         body_head_position=bodies.get("head", "first"),
         body_stops=frozenset(w.casefold() for w in bodies.get("stops", [])),
         verb_endings=tuple(bodies.get("verb_endings", [])),
+        numbers=tuple((key(word), int(value)) for value, words in data.get("numbers", {}).items() for word in words),
         body_heads=regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(bodies.get('heads', [])) or NEVER})",
                                  regex.IGNORECASE | regex.V1))
+
+
+class LexiconError(ValueError):
+    """A lexicon file that does not say what polyplan can read: the message names the file,
+    the table and the key."""
+
+
+# What a language file may hold: table -> its keys (None: any key, as [numbers] has).
+SHAPE = {
+    "langid": {"alphabet", "script", "letters", "sequences", "stopwords", "suffixes", "langdetect",
+               "langdetect_native", "loan_letters", "vocabulary"},
+    "headings": {"part", "section"},
+    "labels": set(FIELDS),
+    "columns": set(COLUMNS),
+    "periods": {"ongoing", "recurring", "by", "by_suffixes", "quarter", "half", "ordinals", "months", "range"},
+    "bodies": {"head", "conjunctions", "heads", "stops", "verb_endings"},
+    "numbers": None,
+}
+TOP_KEYS = {"code", "iso639_2", "name"}
+
+
+def check_shape(data: dict, name: str) -> None:
+    """Raise :class:`LexiconError` for a table or key a language file may not hold — a typo
+    there would otherwise empty that table silently.
+
+    >>> check_shape({"code": "xx", "columns": {"agencys": []}}, "xx.toml")
+    Traceback (most recent call last):
+    ...
+    pipeline.lexicon.LexiconError: xx.toml: unknown key 'agencys' in [columns] (expected one of: activity, agencies, financing, indicators, note, number, period)
+    """
+    if "code" not in data:
+        raise LexiconError(f"{name}: no language code (code = \"..\")")
+    for key, value in data.items():
+        if key in TOP_KEYS:
+            continue
+        if key not in SHAPE or not isinstance(value, dict):
+            raise LexiconError(f"{name}: unknown table or key '{key}' (expected tables: {', '.join(sorted(SHAPE))})")
+        allowed = SHAPE[key]
+        for inner in value:
+            if allowed is not None and inner not in allowed:
+                raise LexiconError(f"{name}: unknown key '{inner}' in [{key}] "
+                                   f"(expected one of: {', '.join(sorted(allowed))})")
 
 
 @functools.cache
@@ -288,6 +347,7 @@ def load_lexicons(directory: Path = LEXICON_DIR) -> dict[str, Lexicon]:
         if path.stem in ("common", "agencies"):  # shared patterns; the agency gazetteer
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        check_shape(data, path.name)
         out[data["code"]] = _build(data, common)
     return out
 

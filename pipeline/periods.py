@@ -20,13 +20,9 @@ import functools
 
 import regex
 
-from .lexicon import NEVER, Lexicon, PeriodWords, compile_periods, lexicon_for
+from .lexicon import NEVER, YEAR, Lexicon, PeriodWords, compile_periods, lexicon_for
 from .model import Period
 
-YEAR = r"(?:19|20)\d{2}"
-DASH = r"[-–—‒]"
-_RANGE = regex.compile(rf"(?<!\d)(?P<a>{YEAR})\s*(?:{DASH}|\bto\b|\bdo\b|\bпо\b|\bдо\b)\s*(?P<b>{YEAR})(?!\d)",
-                       regex.IGNORECASE)
 _YEAR = regex.compile(rf"(?<!\d)(?P<a>{YEAR})(?!\d)")
 _DATE = regex.compile(rf"(?<!\d)\d{{1,2}}[./](?P<month>\d{{1,2}})[./]{YEAR}(?!\d)")  # 10.07.2023
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -116,7 +112,7 @@ def text_to_period(raw: str, lex: Lexicon | None = None, year: int | None = None
         years = [year]
     elif not years:
         months = []
-    m = _RANGE.search(text)
+    m = words.range.search(text)
     start, end = (int(m.group("a")), int(m.group("b"))) if m else (
         (min(years), max(years)) if years else (None, None))
     by = words.by.search(text)  # a preposition (до, by) or a postposition (çenli, чейин)

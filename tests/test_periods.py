@@ -39,6 +39,12 @@ from pipeline.periods import text_to_period
     ("en", "As needed", None, None, "unknown", None, None),
     ("ky", "2023-жылдын IV чейрегине чейин", None, 2023, "by", None, 12),
     ("kk", "2023 жылдың 1 тоқсаны", 2023, 2023, "single", 1, 3),
+    ("kk", "2021 жылдан 2023 жылға дейін", 2021, 2023, "range", None, None),  # [periods] range: "…дан … дейін"
+    ("tk", "2020-nji ýyldan 2022-nji ýyla çenli", 2020, 2022, "range", None, None),
+    ("en", "2021 through 2023", 2021, 2023, "range", None, None),
+    ("ru", "до 10.07.2023", None, 2023, "by", None, 7),
+    ("en", "2021, 4th trimester", 2021, 2021, "single", 10, 12),
+    ("uz-Cyrl", "2024 йил 1 декабргача", None, 2024, "by", None, 12),
 ])
 def test_periods(lang, raw, start, end, kind, start_month, end_month):
     period = text_to_period(raw, lexicon_for(lang))

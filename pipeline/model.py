@@ -355,6 +355,19 @@ class Version(_Record):
             for section in part.sections:
                 yield from section.activities
 
+    def sections(self) -> Iterator[Section]:
+        for part in self.parts:
+            yield from part.sections
+
+    def nodes(self) -> Iterator[Part | Section | Activity]:
+        """Every part, section and activity in reading order (a part before its sections, a
+        section before its activities)."""
+        for part in self.parts:
+            yield part
+            for section in part.sections:
+                yield section
+                yield from section.activities
+
 
 @dataclass(frozen=True, slots=True)
 class Alignment(_Record):
@@ -422,6 +435,15 @@ class Plan(_Record):
                     "alignment", "findings"):
             out[key] = _clean(getattr(self, key))
         return out
+
+
+def index(plan: Plan) -> dict[str, Part | Section | Activity]:
+    """Every part, section and activity of ``plan`` by its id (ids are unique in a plan).
+
+    >>> index(Plan("x", (), ()))
+    {}
+    """
+    return {node.id: node for version in plan.versions for node in version.nodes()}
 
 
 def _printed_items(items: tuple[Item, ...]) -> Iterator[str]:

@@ -249,3 +249,21 @@ def test_an_empty_numbered_paragraph_shows_its_number_and_symbols_their_characte
     document.save(str(path))
     assert [b.text for b in docx_to_blocks(path).blocks] == [
         "1. Train officers.", "2.", "3. Open shelters.", "Done ✓"]
+
+
+def test_constructs_plan_validates_against_the_schemas():
+    import json
+
+    from jsonschema import Draft202012Validator
+    from lxml import etree
+
+    from pipeline.export.xml import tree_to_xml
+
+    from .conftest import ROOT
+
+    plan = paths_to_plan([CONSTRUCTS], "constructs")
+    tree = json.loads(json.dumps(plan.to_dict()))
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(tree))
+    xml = etree.fromstring(b"".join(tree_to_xml(plan.to_dict())["plan.xml"]))
+    assert etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "plan.xsd"))).validate(xml)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.build import paths_to_plan
+from pipeline.check import version_texts
 from pipeline.extract import ExtractError
 
 from .conftest import NAP
@@ -64,7 +65,8 @@ def test_random_edits_keep_full_coverage_and_unique_ids(window, ops):
         return
     plan = paths_to_plan([path], "edited")
     assert plan.coverage.source_chars == plan.coverage.accounted_chars
-    ids = [a.id for v in plan.versions for a in v.activities()]
-    ids += [node.id for v in plan.versions for p in v.parts for node in (p, *p.sections)]
+    ids = [node.id for v in plan.versions for node in v.nodes()]
     assert len(ids) == len(set(ids))
-    assert all(ref in set(ids) or "-" in ref for f in plan.findings for ref in f.refs)
+    # every finding points at an element of the plan, or at a text of a version (its title, a note)
+    texts = {ref for v in plan.versions for ref, _text, _loc in version_texts(v)}
+    assert {ref for f in plan.findings for ref in f.refs} <= set(ids) | texts

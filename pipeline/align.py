@@ -1,245 +1,126 @@
 """Stage 4 — align: link each part, section and activity to its counterparts in the other versions.
 
-Printed numbers are wrong exactly where it matters (the Turkmen NAP numbers section 3.3's
-activities 1.3.x), so they are one signal among several: position (a monotone alignment,
-in the spirit of Gale–Church and hunalign, over whole versions), the aligned section an
-activity sits in, its agencies (canonical ids), its period, the digits in its text and
-indicators, and its length relative to its version's mean.  A dynamic programme links two
-versions; elements left over near each other are then linked against the order when they
-are clearly the same (two activities swapped), and such rows are marked ``crossed``.
-Three or more versions are aligned through a pivot (the version with most elements);
-elements the pivot lacks are linked among the other versions in the same way.
+Parts are aligned first, then sections (their parts' rows one signal), then activities (their
+sections' rows one signal).  Two versions are linked by :func:`pipeline.align_match.link`: a
+global assignment over candidate pairs, the order one signal among the elements' numbers,
+agencies, periods, digits, lengths and words (through a translation table learnt from the
+plan: its aligned headings, needs, aims and objectives and its confidently linked
+activities); an activity printed far from its place is linked where it is, and two
+activities printed as one in a version are linked to that one (a 1:2 row).  Three or more
+versions are aligned through a pivot (the version with most elements); elements the pivot
+lacks are linked among the other versions in the same way.
 
 The result is one :class:`~pipeline.model.Alignment` row per element: parts first, then
 sections, then activities, each in pivot order; ``None`` where a version lacks the element.
+A 1:2 row is written as two rows, one per element of the version printing two, which share
+the id of the version printing one.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from itertools import combinations
 
-import regex
+from .align_features import DIGITS, Item, number_of, relative, similarity, stems
+from .align_match import link
+from .model import LISTS, Alignment, Plan, Version
 
-from .model import Alignment, Plan, Version
-
-THRESHOLD = 0.4  # a link must be more similar than this to beat leaving both elements unlinked
-REPAIR = 0.6  # elements left over are linked against the order only when this similar
-WINDOW = 3  # ... and only this close to where the order would put them
-SWAP_MARGIN = 0.15  # two neighbours are swapped when the crossed pairing is this much more similar
-BAND = 60  # the dynamic programme looks this far off the diagonal (plus the length difference)
-
-_DIGITS = regex.compile(r"\d+")
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """What the aligner compares about one element."""
-
-    id: str
-    number: tuple | None
-    parent: int | None  # row of the enclosing part/section in the parent alignment
-    length: float  # relative to the version's mean
-    agencies: frozenset = frozenset()
-    digits: frozenset = frozenset()
-    period: tuple | None = None
-    size: float | None = None  # number of activities (parts, sections), relative
-
-
-def _number(text: str | None) -> tuple | None:
-    """A printed number as a tuple of ints ('1.3.2' → (1, 3, 2); 'IV' → (4,))."""
-    if not text:
-        return None
-    if regex.fullmatch(r"[IVXLCivxlc]+", text):
-        values = [_ROMAN[c] for c in text.lower()]
-        return (sum(-v if v < w else v for v, w in zip(values, values[1:] + [0])),)
-    found = _DIGITS.findall(text)
-    return tuple(int(d) for d in found) or None
-
-
-def _relative(values: list[float]) -> list[float]:
-    mean = sum(values) / len(values) if values else 1.0
-    return [max(v, 1.0) / max(mean, 1.0) for v in values]
-
-
-def _ratio(a: float, b: float) -> float:
-    return math.exp(-2 * abs(math.log(a / b)))
-
-
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b)
-
-
-def similarity(a: Item, b: Item) -> float:
-    """Weighted agreement of two elements' evidence, 0-1; absent evidence does not count."""
-    parts = [(1.5, _ratio(a.length, b.length))]
-    if a.parent is not None and b.parent is not None:
-        parts.append((2.0, float(a.parent == b.parent)))
-    if a.number and b.number:
-        parts.append((1.5, 1.0 if a.number == b.number else 0.4 if a.number[:-1] == b.number[:-1] else 0.0))
-    if a.agencies and b.agencies:
-        parts.append((3.0, _jaccard(a.agencies, b.agencies)))
-    if a.digits or b.digits:
-        parts.append((1.5, _jaccard(a.digits, b.digits)))
-    if a.period and b.period:
-        parts.append((1.0, 1.0 if a.period == b.period else 0.5 if a.period[1] == b.period[1] else 0.0))
-    if a.size is not None and b.size is not None:
-        parts.append((1.0, _ratio(a.size, b.size)))
-    return sum(w * v for w, v in parts) / sum(w for w, _ in parts)
-
-
-# --- two sequences ----------------------------------------------------------------------------
-
-Sim = Callable[[int, int], float]
-
-
-def _dp(n: int, m: int, sim: Sim) -> list[tuple[int, int]]:
-    """Monotone links (i, j) maximising the sum of (similarity - THRESHOLD); gaps cost nothing.
-
-    Cells within the band only; one row of scores at a time and a byte per cell for the way
-    back (0 diagonal, 1 up, 2 left), so memory is O(n · band) bytes."""
-    band = BAND + abs(n - m)
-    lows, moves = [1], [bytearray()]
-    prev_low, prev = 1, [0.0] * m  # row 0: every cell scores 0
-    for i in range(1, n + 1):
-        centre = round(i * m / n) if n else 0
-        low, high = max(1, centre - band), min(m, centre + band)
-        row, way = [], bytearray()
-
-        def above(j: int) -> float:
-            k = j - prev_low
-            return prev[k] if 0 <= k < len(prev) else (0.0 if i == 1 else -math.inf)
-        for j in range(low, high + 1):
-            s = sim(i - 1, j - 1) - THRESHOLD
-            up = above(j)
-            left = row[-1] if row else (0.0 if j == 1 else -math.inf)
-            best, move = (up, 1) if up >= left else (left, 2)
-            if s > 0:
-                diagonal = (0.0 if j == 1 or i == 1 else above(j - 1)) + s
-                if diagonal >= best:
-                    best, move = diagonal, 0
-            row.append(best)
-            way.append(move)
-        lows.append(low)
-        moves.append(way)
-        prev_low, prev = low, row
-    links, i, j = [], n, m
-    while i > 0 and j > 0 and 0 <= j - lows[i] < len(moves[i]):
-        move = moves[i][j - lows[i]]
-        if move == 0:
-            links.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif move == 1:
-            i -= 1
-        else:
-            j -= 1
-    return links[::-1]
-
-
-def _repair(links: list[tuple[int, int]], n: int, m: int, sim: Sim) -> tuple[list, set]:
-    """Link elements left over by the monotone alignment when they are clearly the same and
-    close to where the order puts them (a swap); returns the links and the crossed ones."""
-    linked_a, linked_b = {i for i, _ in links}, {j for _, j in links}
-    partner = dict(links)
-    crossed: set[tuple[int, int]] = set()
-    for i in [i for i in range(n) if i not in linked_a]:
-        before = max((partner[k] for k in partner if k < i), default=-1)
-        candidates = [j for j in range(max(0, before - WINDOW), min(m, before + WINDOW + 2))
-                      if j not in linked_b and sim(i, j) > REPAIR]
-        if not candidates:
-            continue
-        j = max(candidates, key=lambda c: sim(i, c))
-        links.append((i, j))
-        linked_b.add(j)
-        partner[i] = j
-        for k, l in links:
-            if (k - i) * (l - j) < 0:
-                crossed.update({(k, l), (i, j)})
-    return sorted(links), crossed
-
-
-def _swaps(links: list[tuple[int, int]], sim: Sim, crossed: set) -> list[tuple[int, int]]:
-    """Exchange the partners of two neighbouring links when the crossed pairing is clearly
-    more similar (two activities printed in the opposite order)."""
-    links = sorted(links)
-    for n in range(len(links) - 1):
-        (i, j), (k, l) = links[n], links[n + 1]
-        if k == i + 1 and l == j + 1 and sim(i, l) + sim(k, j) > sim(i, j) + sim(k, l) + SWAP_MARGIN \
-                and min(sim(i, l), sim(k, j)) > THRESHOLD:
-            links[n], links[n + 1] = (i, l), (k, j)
-            crossed.update({(i, l), (k, j)})
-    return links
-
-
-def link(a: Sequence[Item], b: Sequence[Item]) -> tuple[list[tuple[int, int]], set]:
-    """Links between two versions' elements, and those made against the order.  Similarities
-    are not kept: the programme asks for each cell once, repair and swaps for a few again."""
-    def sim(i: int, j: int) -> float:
-        return similarity(a[i], b[j])
-    links, crossed = _repair(_dp(len(a), len(b), sim), len(a), len(b), sim)
-    return _swaps(links, sim, crossed), crossed
+Training = dict[tuple[str, str], list[tuple[frozenset, frozenset]]]
 
 
 # --- many versions ----------------------------------------------------------------------------
 
-def _rows(kind: str, items: dict[str, list[Item]]) -> list[Alignment]:
+def _rows(kind: str, items: dict[str, list[Item]], training: Training | None = None) -> list[Alignment]:
     """Rows over all versions: through the pivot, then among the elements it lacks."""
     langs = list(items)
     pivot = max(langs, key=lambda l: len(items[l]))
-    rows: list[dict] = [{"refs": {pivot: k}, "crossed": False} for k in range(len(items[pivot]))]
+    found = {lang: link(items[pivot], items[lang], (training or {}).get((pivot, lang), ()), joins=kind == "activity")
+             for lang in langs if lang != pivot}
+    _agree(found, {lang: len(items[lang]) for lang in found})
+    rows: list[dict] = [{"refs": {pivot: (k,)}, "crossed": False} for k in range(len(items[pivot]))]
     leftovers: dict[str, list[int]] = {}
-    for lang in langs:
-        if lang == pivot:
-            continue
-        links, crossed = link(items[pivot], items[lang])
-        for i, j in links:
-            rows[i]["refs"][lang] = j
-            rows[i]["crossed"] |= (i, j) in crossed
-        linked = {j for _, j in links}
+    for lang, links in found.items():
+        for n, (one, other) in enumerate(links.pairs):
+            for i in one:
+                rows[i]["refs"][lang] = other
+                rows[i]["crossed"] |= n in links.crossed
+        linked = {j for _, other in links.pairs for j in other}
         leftovers[lang] = [j for j in range(len(items[lang])) if j not in linked]
-    rows.extend(_leftover_rows(items, leftovers))
-    return [_alignment(kind, row, items, langs) for row in _ordered(rows, pivot)]
+    rows.extend(_leftover_rows(items, leftovers, training or {}))
+    return [_alignment(kind, row, items, langs) for grouped in _ordered(rows, pivot) for row in _expanded(grouped)]
 
 
-def _leftover_rows(items: dict[str, list[Item]], leftovers: dict[str, list[int]]) -> list[dict]:
+def _agree(found: dict, sizes: dict[str, int]) -> None:
+    """Make the versions agree on 1:2 links with the pivot: two pivot elements one version prints
+    as one are one wherever a version links one of them and leaves the other unlinked; one pivot
+    element another version prints as two is two wherever a version links it to one element
+    beside an unlinked one."""
+    twos = {one for links in found.values() for one, _ in links.pairs if len(one) == 2}
+    split = {one[0] for links in found.values() for one, other in links.pairs if len(other) == 2}
+    for lang, links in found.items():
+        where = {i: n for n, (one, _) in enumerate(links.pairs) for i in one}
+        linked = {j for _, other in links.pairs for j in other}
+        for first, second in sorted(twos):
+            if (first in where) != (second in where):
+                n = where.get(first, where.get(second))
+                if links.pairs[n][0] != (first, second) and len(links.pairs[n][1]) == 1:
+                    links.pairs[n] = ((first, second), links.pairs[n][1])
+        for i in sorted(split & set(where)):
+            one, other = links.pairs[where[i]]
+            beside = [j for j in (other[0] - 1, other[0] + 1) if 0 <= j < sizes[lang] and j not in linked]
+            if len(one) == 1 and len(other) == 1 and len(beside) == 1:
+                links.pairs[where[i]] = (one, tuple(sorted((other[0], beside[0]))))
+                linked.add(beside[0])
+
+
+def _leftover_rows(items: dict[str, list[Item]], leftovers: dict[str, list[int]], training: Training) -> list[dict]:
     """Rows for elements the pivot lacks, linked among the other versions where they agree."""
     langs = [l for l in leftovers if leftovers[l]]
-    rows = [{"refs": {langs[0]: j}, "crossed": False} for j in leftovers[langs[0]]] if langs else []
+    if not langs:
+        return []
+    first = langs[0]
+    rows = [{"refs": {first: (j,)}, "crossed": False} for j in leftovers[first]]
     for lang in langs[1:]:
-        first = langs[0]
         a = [items[first][j] for j in leftovers[first]]
         b = [items[lang][j] for j in leftovers[lang]]
-        links, _ = link(a, b)
-        for i, j in links:
-            rows[i]["refs"][lang] = leftovers[lang][j]
-        linked = {j for _, j in links}
-        rows.extend({"refs": {lang: leftovers[lang][j]}, "crossed": False} for j in range(len(b)) if j not in linked)
+        links = link(a, b, training.get((first, lang), ()))
+        for one, other in links.pairs:
+            for i in one:
+                rows[i]["refs"][lang] = tuple(leftovers[lang][j] for j in other)
+        linked = {j for _, other in links.pairs for j in other}
+        rows.extend({"refs": {lang: (leftovers[lang][j],)}, "crossed": False} for j in range(len(b)) if j not in linked)
     return rows
 
 
 def _ordered(rows: list[dict], pivot: str) -> list[dict]:
     """Rows in reading order: pivot rows by the pivot's order; a row the pivot lacks right
     after the pivot row that holds its nearest preceding element."""
-    key_of: dict[tuple[str, int], tuple] = {}
+    key_of: dict[tuple[str, int], int] = {}
     for row in rows:
         if pivot in row["refs"]:
-            for lang, index in row["refs"].items():
-                key_of[(lang, index)] = (row["refs"][pivot], 0, 0)
+            for lang, indices in row["refs"].items():
+                for index in indices:
+                    key_of[(lang, index)] = row["refs"][pivot][0]
 
     def key(row):
         if pivot in row["refs"]:
-            return (row["refs"][pivot], 0, 0)
-        lang, index = next(iter(row["refs"].items()))
-        before = next((key_of[(lang, k)] for k in range(index - 1, -1, -1) if (lang, k) in key_of), (-1,))
-        return (before[0], 1, index)
+            return (row["refs"][pivot][0], 0, 0)
+        lang, indices = next(iter(row["refs"].items()))
+        before = next((key_of[(lang, k)] for k in range(indices[0] - 1, -1, -1) if (lang, k) in key_of), -1)
+        return (before, 1, indices[0])
     return sorted(rows, key=key)
 
 
+def _expanded(row: dict) -> list[dict]:
+    """A 1:2 row as two rows sharing the elements of the versions that print one."""
+    if all(len(indices) == 1 for indices in row["refs"].values()):
+        return [row]
+    return [{"refs": {lang: (indices[k],) if len(indices) > 1 else indices for lang, indices in row["refs"].items()},
+             "crossed": row["crossed"]} for k in (0, -1)]
+
+
 def _alignment(kind: str, row: dict, items: dict[str, list[Item]], langs: list[str]) -> Alignment:
-    members = [items[l][row["refs"][l]] for l in langs if l in row["refs"]]
-    sims = [similarity(x, y) for n, x in enumerate(members) for y in members[n + 1:]]
-    return Alignment(kind, tuple((l, items[l][row["refs"][l]].id if l in row["refs"] else None) for l in langs),
+    members = [items[l][row["refs"][l][0]] for l in langs if l in row["refs"]]
+    sims = [similarity(x, y) for x, y in combinations(members, 2)]
+    return Alignment(kind, tuple((l, items[l][row["refs"][l][0]].id if l in row["refs"] else None) for l in langs),
                      sum(sims) / len(sims) if sims else 1.0, row["crossed"])
 
 
@@ -247,36 +128,62 @@ def _alignment(kind: str, row: dict, items: dict[str, list[Item]], langs: list[s
 
 def _part_items(version: Version) -> list[Item]:
     parts = version.parts
-    lengths = _relative([len(p.title or p.heading or "") for p in parts])
-    sizes = _relative([sum(len(s.activities) for s in p.sections) for p in parts])
-    return [Item(p.id, _number(p.number), None, length, size=size)
+    lengths = relative([len(p.title or p.heading or "") for p in parts])
+    sizes = relative([sum(len(s.activities) for s in p.sections) for p in parts])
+    return [Item(p.id, number_of(p.number), None, length, size=size)
             for p, length, size in zip(parts, lengths, sizes)]
 
 
 def _section_items(version: Version, part_row: dict[str, int]) -> list[Item]:
     pairs = [(part, s) for part in version.parts for s in part.sections]
-    lengths = _relative([len(s.title or s.heading or "") + 20 * len(s.activities) for _, s in pairs])
-    sizes = _relative([len(s.activities) for _, s in pairs])
-    return [Item(s.id, _number(s.number), part_row.get(part.id), length, size=size)
+    lengths = relative([len(s.title or s.heading or "") + 20 * len(s.activities) for _, s in pairs])
+    sizes = relative([len(s.activities) for _, s in pairs])
+    return [Item(s.id, number_of(s.number), part_row.get(part.id), length, size=size)
             for (part, s), length, size in zip(pairs, lengths, sizes)]
 
 
 def _activity_items(version: Version, section_row: dict[str, int]) -> list[Item]:
     pairs = [(s, a) for part in version.parts for s in part.sections for a in s.activities]
-    lengths = _relative([len(a.text) for _, a in pairs])
+    lengths = relative([len(a.text) for _, a in pairs])
     items = []
     for (section, act), length in zip(pairs, lengths):
         period = act.period
         items.append(Item(
-            act.id, _number(act.number), section_row.get(section.id), length,
+            act.id, number_of(act.number), section_row.get(section.id), length,
             agencies=frozenset(g.id for g in act.agencies if g.id),
-            digits=frozenset(_DIGITS.findall(" ".join((act.text, *act.indicators)))),
-            period=(period.start, period.end, period.kind, period.start_month, period.end_month) if period else None))
+            digits=frozenset(DIGITS.findall(" ".join((act.text, *act.indicators)))),
+            period=(period.start, period.end, period.kind, period.start_month, period.end_month) if period else None,
+            words=stems(act.text, *act.indicators)))
     return items
 
 
 def _row_index(rows: list[Alignment]) -> dict[str, int]:
     return {ref: n for n, row in enumerate(rows) for _, ref in row.refs if ref}
+
+
+def _text_pairs(a, b) -> list[tuple[frozenset, frozenset]]:
+    """Word stems of the texts of two aligned parts or sections that translate one another:
+    their titles and, list by list where both hold as many, their needs, aims and objectives."""
+    texts = [(a.title, b.title)]
+    for name in LISTS:
+        one, other = getattr(a, name), getattr(b, name)
+        if len(one) == len(other):
+            texts.extend((x.text, y.text) for x, y in zip(one, other))
+    return [(stems(x), stems(y)) for x, y in texts if x and y]
+
+
+def _training(versions: tuple[Version, ...], rows: list[Alignment]) -> Training:
+    """For each pair of versions, the stems of their aligned parts' and sections' texts: what
+    the translation table learns from before any activity is linked."""
+    nodes = {n.id: n for v in versions for p in v.parts for n in (p, *p.sections)}
+    out: Training = {}
+    for row in rows:
+        present = [(lang, nodes[ref]) for lang, ref in row.refs if ref]
+        for (la, a), (lb, b) in combinations(present, 2):
+            pairs = _text_pairs(a, b)
+            out.setdefault((la, lb), []).extend(pairs)
+            out.setdefault((lb, la), []).extend((y, x) for x, y in pairs)
+    return out
 
 
 def plan_to_alignment(plan: Plan) -> tuple[Alignment, ...]:
@@ -287,5 +194,6 @@ def plan_to_alignment(plan: Plan) -> tuple[Alignment, ...]:
         return ()
     parts = _rows("part", {v.lang: _part_items(v) for v in versions})
     sections = _rows("section", {v.lang: _section_items(v, _row_index(parts)) for v in versions})
-    activities = _rows("activity", {v.lang: _activity_items(v, _row_index(sections)) for v in versions})
+    training = _training(versions, parts + sections)
+    activities = _rows("activity", {v.lang: _activity_items(v, _row_index(sections)) for v in versions}, training)
     return tuple(parts + sections + activities)

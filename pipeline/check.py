@@ -391,9 +391,8 @@ def _odd_letters(word: str, alphabet: frozenset) -> list[str]:
     return [ch for ch in word if ch.isalpha() and ch.lower() not in alphabet and ch.lower() not in BASIC_LATIN]
 
 
-def _latin_words(plan: Plan) -> set[str]:
-    return {m.group() for v in plan.versions for _, text, _ in version_texts(v) for m in WORD.finditer(text)
-            if LATIN.search(m.group()) and not CYRILLIC.search(m.group())}
+def _latin_words(words: set[str]) -> set[str]:
+    return {w for w in words if LATIN.search(w) and not CYRILLIC.search(w)}
 
 
 LATIN_ONLY = regex.compile(r"\p{Script=Latin}+", regex.V1)
@@ -422,11 +421,14 @@ def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """A word holds letters outside its version's alphabet, or spells a Latin acronym in Cyrillic look-alikes.
 
     One finding per odd word of a version, with how often it is printed and every place."""
+    texts = {v.lang: [(ref, text, source, WORD.findall(text)) for ref, text, source in version_texts(v)]
+             for v in plan.versions}
+    distinct = {lang: {w for *_, words in found for w in words} for lang, found in texts.items()}
     known: list = []
 
-    def latin_words() -> set[str]:
+    def latin_words() -> set[str]:  # the plan's Latin words, which Cyrillic look-alikes may spell
         if not known:
-            known.append(_latin_words(plan))
+            known.append(_latin_words(set().union(*distinct.values())))
         return known[0]
     for version in plan.versions:
         lex = lexicon_for(version.lang)
@@ -434,21 +436,17 @@ def nonstandard_char(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
             continue
         own = CYRILLIC if lex.script == "Cyrl" else LATIN
         plain = lex.alphabet | BASIC_LATIN  # a word of these letters only, not all capitals, is fine
-        verdicts: dict[str, str | None] = {}
+        odd = {w: what for w in sorted(distinct[version.lang]) if (what := _odd_word(w, lex, own, plain, latin_words))}
         places: dict[str, list] = {}
-        for ref, text, source in version_texts(version):
-            for word in WORD.findall(text):
-                if word not in verdicts:
-                    verdicts[word] = _odd_word(word, lex, own, plain, latin_words)
-                if verdicts[word] and (ref, text) not in places.setdefault(word, []):
-                    places[word].append((ref, text, source))
-        for word, uses in places.items():
-            shown = [{"id": ref, "word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
-                      "source": source.to_dict() if source else None}
-                     for ref, text, source in uses for m in WORD.finditer(text) if m.group() == word]
+        for ref, text, source, words in texts[version.lang]:
+            for word in dict.fromkeys(w for w in words if w in odd):
+                places.setdefault(word, []).extend(
+                    {"id": ref, "word": word, "context": text[max(0, m.start() - 40): m.end() + 40],
+                     "source": source.to_dict() if source else None} for m in WORD.finditer(text) if m.group() == word)
+        for word, shown in places.items():
             times = f"; printed {len(shown)} times" if len(shown) > 1 else ""
-            yield Finding(code, severity, version.lang, tuple(dict.fromkeys(ref for ref, _, _ in uses)),
-                          f"'{word}' has {verdicts[word]}{times}", tuple(shown[:MAX_PLACES]))
+            yield Finding(code, severity, version.lang, tuple(dict.fromkeys(e["id"] for e in shown)),
+                          f"'{word}' has {odd[word]}{times}", tuple(shown[:MAX_PLACES]))
 
 
 # --- across versions, over the alignment -------------------------------------------------------

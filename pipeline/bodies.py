@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import regex
 
+from .model import Block
+
 PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“", '"': '"'}
 SEPARATORS = regex.compile(r"[,;]")
 # A name followed by another name with initials: "Ершов С.М. Бортник М.М." (surname first)
@@ -116,3 +118,54 @@ def legend_of(texts) -> dict[str, str]:
             if full and len(full.split()) >= 2:
                 out.setdefault(m.group("abbr"), full)
     return out
+
+
+_LAST_WORD = regex.compile(r"(\p{L}+)\W*$")
+
+
+def separates_bodies(before: str, after: str, heads: regex.Pattern, head_last: bool = False) -> bool:
+    """Does a printed line end between two bodies (one per line in a cell), rather than wrap
+    inside one?  Yes after initials ("Бектұрғанов С.Ш." over "Бортник М.М."); and where the
+    names run parallel — the next line starts with the word the line started with
+    ("Министерство юстиции" over "Министерство внутренних дел"), or repeats the words the
+    line ends with ("Gegharkunik Regional Administration of the RA" over "Syunik Regional
+    Administration of the RA") — both lines naming a body.  A wrap inside a long name
+    ("Ministry of Territorial" over "Administration and Infrastructures of the RA") is none.
+
+    >>> import regex; heads = regex.compile("(?i)министерств|administration")
+    >>> separates_bodies("Министерство юстиции", "Министерство внутренних дел", heads)
+    True
+    >>> separates_bodies("Ministry of Territorial", "Administration and Infrastructures of the RA", heads)
+    False
+    >>> separates_bodies("Lori Regional Administration of the RA", "Kotayk Regional Administration of the RA", heads)
+    True
+    """
+    before, after = before.rstrip(), after.lstrip()
+    if _ENDS_WITH_INITIAL.search(before):
+        return True
+    words, following = before.split(), after.split()
+    if not words or not following or not after[:1].isupper() or not heads.search(before) or not heads.search(after):
+        return False
+    if words[0] == following[0] and len(words) > 1:
+        return True
+    tail = " ".join(words[-2:])
+    return len(words) >= 3 and f" {tail}" in f" {after}"
+
+
+def lines_as_bodies(block: Block, heads: regex.Pattern, head_last: bool = False) -> str:
+    """``block``'s text with a line end between two bodies (:func:`separates_bodies`, which
+    compares the printed line with the rest) kept as a line break, so that the list splits
+    there; other line ends stay spaces.  A text with commas or semicolons is split at those."""
+    text = block.text
+    if SEPARATORS.search(text):
+        return text  # a list with its own separators is split at them
+    starts = [0, *sorted(block.breaks)]
+    for n in range(len(starts) - 1, 0, -1):
+        k, first = starts[n], n - 1
+        while first > 0 and not text[starts[first]:starts[first] + 1].isspace() and (
+                text[starts[first]:starts[first] + 1].islower()):  # a line going on inside a word or a name
+            first -= 1
+        line = text[starts[first]:k].strip()
+        if 0 < k < len(text) and text[k] == " " and separates_bodies(line, text[k + 1:], heads, head_last):
+            text = f"{text[:k]}\n{text[k + 1:]}"
+    return text

@@ -60,6 +60,7 @@ class ActivityBuilder(TextBuilder):
     marker: str = ""
     fields: list = field(default_factory=list)
     cells: list = field(default_factory=list)  # a table row's number cell: part of the extent
+    inherited: list = field(default_factory=list)  # (field, text) of cells merged down from a row above
 
 
 @dataclass
@@ -89,6 +90,7 @@ class ParseState:
     target: TextBuilder | None = None
     pending_label: tuple | None = None
     header: tuple | None = None  # the last header row: (row, column -> field, sub-header rows)
+    merged: dict = field(default_factory=dict)  # ((file, table), column) -> (field, text, last row) merged down
     columns: dict | None = None  # table grid column -> Column, from the header or the content
     labelled: bool = False  # the version has activity labels, addressees or a table header somewhere
     plain_plan: bool = False  # without labels, its numbered paragraphs read as activities
@@ -179,13 +181,15 @@ def _fields(builders: list[FieldBuilder]) -> tuple[Field, ...]:
 
 def _activity(act: ActivityBuilder, section_id: str, fz: Freeze, addressee: str | None = None,
               defaults: tuple[Field, ...] = ()) -> Activity:
-    """An activity frozen; a field it does not print (agencies, period) is taken from the
-    fields printed for its whole section (``defaults``), bodies from its addressee."""
+    """An activity frozen; a field it does not print (agencies, period) is taken from a
+    table cell merged down over its row, else from the fields printed for its whole section
+    (``defaults``), bodies from its addressee."""
     lex = fz.lex
     fields = _fields(act.fields)
     own = {f.field for f in fields}
-    values = {name: _joined([f for f in (fields if name in own else defaults) if f.field == name])
-              for name in ACT_FIELDS}
+    inherited = {name: "\n".join(text for n, text in act.inherited if n == name) for name, _ in act.inherited}
+    values = {name: inherited[name] if name not in own and name in inherited else
+              _joined([f for f in (fields if name in own else defaults) if f.field == name]) for name in ACT_FIELDS}
     period = text_to_period(values["period"], lex, fz.year) if values["period"] else None
     return Activity(
         id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,

@@ -112,6 +112,7 @@ class _Reader:
 
     def __init__(self, package: Package, file_index: int, body):
         self.package, self.file = package, file_index
+        self.rows = 1  # rows the current table cell is merged down over (w:vMerge)
         self.styles = Styles(package.part_of("styles"))
         self.numbering = WordNumbering(package.part_of("numbering"), self.styles)
         self.notes = {kind: _notes(package.part_of(kind + "s"), kind) for kind in _NOTE_FORMATS}
@@ -157,19 +158,17 @@ class _Reader:
         Word leaves blank, is read only when it holds text; deleted rows are not read."""
         if loc is None:
             self.table_no += 1
-        row_no = 0
-        for tr in _find(tbl, _ROWS):
-            if tr.find(f"{W}trPr/{W}del") is not None:
-                continue
-            row_no, col = row_no + 1, 1
-            for tc in _find(tr, _CELLS):
-                width = int(_prop(tc, "gridSpan") or 1)
-                merge = tc.find(f"{W}tcPr/{W}vMerge")
-                blank = merge is not None and merge.get(f"{W}val", "continue") == "continue" and not any(
-                    t.text for t in tc.iter(W + "t"))
+        rows = [tr for tr in _find(tbl, _ROWS) if tr.find(f"{W}trPr/{W}del") is None]
+        grid = [[(tc, int(_prop(tc, "gridSpan") or 1), _continues_merge(tc)) for tc in _find(tr, _CELLS)] for tr in rows]
+        down = _merged_down(grid)
+        for row_no, cells in enumerate(grid, start=1):
+            col = 1
+            for tc, width, blank in cells:
                 if not blank:
                     where = loc or Location(file=self.file, table=self.table_no, row=row_no, cell=col)
+                    outer, self.rows = self.rows, (down.get((row_no, col), 1) if loc is None else self.rows)
                     self.container(tc, where, span if loc else width)
+                    self.rows = outer
                 col += width
 
     def paragraph(self, p, shown: _Shown, loc: Location | None, span: int) -> None:
@@ -188,7 +187,8 @@ class _Reader:
         if text:
             bold, _ = clean_controls("".join(shown.bold).strip())
             self.blocks.append(Block(text=text, loc=loc, heading=self.styles.heading(style), bold=bold,
-                                     page_start=self.page_start and loc.table is None, span=span, breaks=breaks))
+                                     page_start=self.page_start and loc.table is None, span=span, breaks=breaks,
+                                     rows=self.rows if loc.table is not None else 1))
             self.page_start = False
             if removed:
                 self.removed.append((loc, removed))
@@ -317,6 +317,29 @@ class _Reader:
 
 
 _REFERENCE_ORDER = {"default": 0, "first": 1, "even": 2}  # the running header or footer first
+
+
+def _continues_merge(tc) -> bool:
+    """A cell that continues a vertical merge and holds no text of its own (Word leaves it blank)."""
+    merge = tc.find(f"{W}tcPr/{W}vMerge")
+    return merge is not None and merge.get(f"{W}val", "continue") == "continue" and not any(
+        t.text for t in tc.iter(W + "t"))
+
+
+def _merged_down(grid: list[list[tuple]]) -> dict[tuple[int, int], int]:
+    """(row, first grid column) -> rows a cell spans: itself and the blank continuations of
+    its vertical merge below it, in the same grid column."""
+    starts: dict[int, tuple[int, int]] = {}  # grid column -> (row, column) of the cell merged down there
+    out: dict[tuple[int, int], int] = {}
+    for row_no, cells in enumerate(grid, start=1):
+        col = 1
+        for _tc, width, blank in cells:
+            if blank and col in starts:
+                out[starts[col]] = out.get(starts[col], 1) + 1
+            elif not blank:
+                starts[col] = (row_no, col)
+            col += width
+    return out
 
 
 def _reference_order(ref) -> int:

@@ -179,6 +179,7 @@ class _Reader:
         self.bold, self.link, self.pre, self.main, self.data = False, None, 0, 0, 0
         self.cell: Location | None = None  # the data-table cell being read
         self.span = 1
+        self.rows = 1  # rows the current cell is merged down over
         self.lists: list[list] = []  # open lists: [kind, next number, step, format]
         self.marker = ""  # the list marker waiting for its item's first block
 
@@ -358,12 +359,13 @@ class _Reader:
                 height = _number(cell.get("rowspan"), 1, 0, 65534) or len(rows) - index  # 0: to the end
                 for c in range(col, col + width):
                     busy[c] = row + min(height, len(rows) - index) - 1
-                outer = self.cell, self.span
+                outer = self.cell, self.span, self.rows
                 self.cell, self.span, self.data = Location(file=self.file, table=self.table_no, row=row,
                                                            cell=col), width, self.data + 1
+                self.rows = min(height, len(rows) - index)
                 self.walk(cell)
                 self.flush()
-                (self.cell, self.span), self.data = outer, self.data - 1
+                (self.cell, self.span, self.rows), self.data = outer, self.data - 1
                 col += width
 
     def layout(self, table, rows: list) -> bool:
@@ -419,7 +421,8 @@ class _Reader:
         self.blocks.append(Block(text=text, loc=loc, heading=0 if furniture else heading,
                                  bold="" if furniture else _lead_bold(pieces), furniture=furniture,
                                  page_start=self.page_start and loc.table is None and not furniture,
-                                 span=self.span if self.cell is not None else 1, breaks=breaks))
+                                 span=self.span if self.cell is not None else 1, breaks=breaks,
+                                 rows=self.rows if self.cell is not None else 1))
         self.page_start = self.page_start and furniture
         if removed:
             self.removed.append((loc, removed))

@@ -86,7 +86,8 @@ class Block(_Record):
     ``bold`` the leading bold text (a field label, typically); ``page_start`` marks the
     first block of a page, where a paragraph may continue after a page break;
     ``furniture`` marks running headers, footers and page numbers; ``span`` is the
-    number of table columns a cell spans (a merged cell); ``breaks`` the offsets in
+    number of table columns a cell spans (a merged cell) and ``rows`` the number of table
+    rows (a cell merged down: it holds for each of them); ``breaks`` the offsets in
     ``text`` where a printed line ended inside the block (a PDF line, a Word line break),
     so that a cell printing one name per line can be split where it was printed: a break
     is the length of the text once that line is in (after a removed line-end hyphen), so
@@ -103,6 +104,7 @@ class Block(_Record):
     lang: str | None = None
     span: int = 1
     breaks: tuple[int, ...] = ()
+    rows: int = 1
 
     _optional = ("bold", "lang", "breaks")
 

@@ -12,6 +12,7 @@ import regex
 
 from .builders import (ACT_ANY, ASIDE_PARTS, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
                        ParseState, current_activity, flush_pending)
+from .bodies import lines_as_bodies
 from .model import LISTS, Block, Label, Location, Loose
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
 
@@ -157,6 +158,27 @@ def _table_row(state: ParseState, row: Row, first: bool) -> None:
     state.context, state.target = "activities", act
     for column, cell in rest:
         _add_cell(state, act, column, cell)
+    _merged_down(state, act, row_loc, rest)
+
+
+def _merged_down(state: ParseState, act: ActivityBuilder, row_loc: Location, rest) -> None:
+    """A cell merged down over the rows below it (``Block.rows``: one body, one deadline for
+    several activities) holds for each of them: printed once, in the first row's fields, it
+    is inherited by the activities of the rows it covers."""
+    key = (row_loc.file, row_loc.table)
+    for column, cell in rest:
+        if cell[0].rows > 1 and column.field in INHERITED:
+            text = _bodies_text(state, cell) if column.field == "agencies" else cell_text(cell)
+            state.merged[(key, cell[0].loc.cell)] = (column.field, text, row_loc.row + cell[0].rows - 1)
+    present = {cell[0].loc.cell for _, cell in rest}
+    for (table, col), (name, text, last) in list(state.merged.items()):
+        if table != key or (row_loc.row or 0) > last:
+            del state.merged[(table, col)]
+        elif col not in present:
+            act.inherited.append((name, text))
+
+
+INHERITED = ("agencies", "period", "indicators")  # fields a merged cell gives every row it covers
 
 
 _NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
@@ -179,9 +201,15 @@ def _row_continues(state: ParseState, current: ActivityBuilder, row_loc: Locatio
     return text_cell[0].text[:1].islower() or (new_page and not current.text.rstrip().endswith(TERMINAL))
 
 
-def _from_cell(cls, cell: list[Block], **fields):
+def _from_cell(cls, cell: list[Block], text: str | None = None, **fields):
     """A builder holding a table cell's paragraphs (one per line) and their locations."""
-    return cls(cell_text(cell), cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
+    return cls(cell_text(cell) if text is None else text, cell[0].loc, continued=[b.loc for b in cell[1:]], **fields)
+
+
+def _bodies_text(state: ParseState, cell: list[Block]) -> str:
+    """A responsible cell's paragraphs, a printed line end between two bodies kept as a break."""
+    lex = state.lex
+    return "\n".join(lines_as_bodies(b, lex.body_heads, lex.body_head_position == "last") for b in cell)
 
 
 def _add_cell(state: ParseState, act: ActivityBuilder, column: Column, cell: list[Block]) -> None:
@@ -190,7 +218,8 @@ def _add_cell(state: ParseState, act: ActivityBuilder, column: Column, cell: lis
     if column.field == "note":
         state.notes.append(_from_cell(ItemBuilder, cell))
     elif column.field or column.name:
-        act.fields.append(_from_cell(FieldBuilder, cell, name=column.field or "other", column=column.name or None))
+        text = _bodies_text(state, cell) if column.field == "agencies" else None
+        act.fields.append(_from_cell(FieldBuilder, cell, text, name=column.field or "other", column=column.name or None))
     else:
         state.unparsed.extend(Loose(b.lang or state.lex.code, b.text, b.loc, "table column without a known header")
                               for b in cell)

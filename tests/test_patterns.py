@@ -217,3 +217,15 @@ def test_annexed_matrix_of_unnumbered_activities(tmp_path, lang):
     assert [a.indicators for a in acts] == [(r[2],) for r in rows]
     assert [[f.value for f in a.fields if f.field == "financing"] for a in acts] == [[r[5]] for r in rows]
     assert not [c for c in _codes(plan) if c.startswith("NUM_")]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_cells_merged_down_hold_for_every_row(tmp_path, lang):
+    """A body merged down over rows 1-3 and a period over rows 1-2 are theirs too, printed once."""
+    plan = _plan(patterns.write_merged_down(tmp_path, lang))
+    acts = _acts(plan)
+    rows = patterns.MERGED_DOWN[lang]["rows"]
+    assert [[g.name for g in a.agencies] for a in acts] == [[rows[0][2]]] * 3 + [[rows[3][2]]]
+    assert [a.period.raw for a in acts] == [rows[0][3], rows[0][3], rows[2][3], rows[3][3]]
+    assert [len(a.fields) for a in acts] == [2, 0, 1, 2]  # printed once, where it stands
+    assert plan.coverage.source_chars == plan.coverage.accounted_chars

@@ -12,7 +12,10 @@
 5. alignment and checks of synthetic plans with about 50, 500 and 2,000 activities per version;
    and ``polyplan diff`` of two editions (the reference and its edited next edition,
    ``tests/fixtures/editions.py``) repeated to the same sizes;
-6. whole processes, as a user runs them: ``polyplan extract`` on the reference PDF against a
+6. OCR of the image-only Russian version (``tests/fixtures/files/scan-ru.pdf``, 17 pages): pages
+   per second with 1 Tesseract process and with one per core (``python bench/run.py --ocr``
+   measures this alone);
+7. whole processes, as a user runs them: ``polyplan extract`` on the reference PDF against a
    process that only reads its text with PDFium and one that only reads it with pdfplumber,
    run in turn, five rounds (``python bench/run.py --whole-process`` measures this alone).
 
@@ -170,7 +173,26 @@ def print_whole_processes(tmp: Path) -> None:
           f"{ours / plumber:.2f}× raw pdfplumber")
 
 
+def print_ocr(cores: int) -> None:
+    """Pages per second of OCR (render, orientation, recognition, line records) on the scan."""
+    from pipeline import ocr
+    if not ocr.available():
+        print("OCR: Tesseract is not installed (make extract installs it as root)")
+        return
+    scan = ROOT / "tests" / "fixtures" / "files" / "scan-ru.pdf"
+    rates = []
+    for workers in sorted({1, cores}):
+        start = time.perf_counter()
+        pages = ocr.recognise(str(scan), list(range(17)), workers=workers)
+        rates.append((workers, len(pages) / (time.perf_counter() - start)))
+    print("OCR of a 17-page image-only PDF (rus+eng+kaz+kir+uzb_cyrl, 300 dpi): "
+          + "; ".join(f"{w} process{'es' if w > 1 else ''} {r:.2f} pages/s" for w, r in rates))
+
+
 def main() -> None:
+    if "--ocr" in sys.argv[1:]:
+        print_ocr(os.cpu_count() or 1)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="polyplan-bench-"))
     if "--whole-process" in sys.argv[1:]:
         print_whole_processes(tmp)
@@ -206,6 +228,7 @@ def main() -> None:
         n, align, checks = alignment_seconds(synthetic(reference, copies))
         print(f"{n} activities per version × 3 versions: alignment {align:.2f} s, checks {checks:.2f} s")
     print_diff(tmp)
+    print_ocr(cores)
     print_whole_processes(tmp)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -54,6 +54,8 @@ class Options:
     force: bool = False
     pdf_engine: str = "auto"
     page_workers: int = 1
+    ocr: str = "auto"  # --ocr never|auto|always
+    ocr_lang: str | None = None  # --ocr-lang rus+kaz
     metadata: Metadata = Metadata()  # --country, --date, --issuer (over each input's plan.toml)
     accept: tuple = ()  # --accept: corrections.Accept entries
     links: tuple = ()  # --links: corrections.Link entries
@@ -170,7 +172,7 @@ def _stamp(files: list[Path], options: Options) -> dict:
     """What a plan's output depends on besides the formats asked for."""
     from .extract import sha256_of
     return {"polyplan": __version__, "lexicon": lexicon_digest(), "inputs": {str(f): sha256_of(f) for f in files},
-            "pdf_engine": options.pdf_engine}
+            "pdf_engine": options.pdf_engine, "ocr": [options.ocr, options.ocr_lang]}
 
 
 def _asked(options: Options) -> list[str]:
@@ -253,7 +255,8 @@ def _process(raw: str, options: Options, name: str) -> dict:
         from .extract import Limits
         extra: dict[str, str] = {}
         limits = Limits(password=options.password, max_bytes=int(options.max_input_mb * 2**20),
-                        pdf_engine=options.pdf_engine, page_workers=options.page_workers)
+                        pdf_engine=options.pdf_engine, page_workers=options.page_workers, ocr=options.ocr,
+                        ocr_lang=options.ocr_lang)
         plan = paths_to_plan(files, name, _debug_collector(extra) if options.debug else None, limits, options.links)
         found = accepted(plan.findings, options.accept)
         record = summary(plan, found)

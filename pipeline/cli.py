@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -86,7 +87,7 @@ def cmd_extract(args) -> int:
         scheduler_address(args.scheduler)
     options = Options(out=args.out, name=args.name, formats=args.format, password=args.password,
                       max_input_mb=args.max_input_mb, timeout=args.timeout, debug=args.debug, force=args.force,
-                      pdf_engine=args.pdf_engine, **_corrections(args))
+                      pdf_engine=args.pdf_engine, ocr=args.ocr, ocr_lang=args.ocr_lang, **_corrections(args))
     out = _out_folder(args.out)
     report, batch, started = _Report(args.inputs, args.verbosity), [], time.perf_counter()
     try:
@@ -296,6 +297,12 @@ def _positive(value: str) -> float:
     return number
 
 
+def _ocr_languages(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*", value):
+        raise argparse.ArgumentTypeError(f"expected Tesseract languages joined by '+' (rus+kaz), got {value!r}")
+    return value
+
+
 def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
     unknown = [v for v in chosen if v not in FORMATS]
@@ -376,6 +383,12 @@ def make_parser() -> argparse.ArgumentParser:
                     help="auto: PDF pages (text and ruled tables) through pypdfium2, pages with glyphs "
                          "lacking Unicode through pdfplumber; plumber: every page through pdfplumber "
                          "(the same plan.json, slower; a long PDF's pages are then shared among --workers)")
+    ex.add_argument("--ocr", choices=("never", "auto", "always"), default="auto",
+                    help="auto: recognise PDF pages without a text layer, or with a garbled one, with Tesseract "
+                         "(pages in parallel within --workers); always: every page; never: none")
+    ex.add_argument("--ocr-lang", type=_ocr_languages, metavar="LANGS",
+                    help="Tesseract languages for OCR, e.g. rus+kaz (default: by each page's script, the "
+                         "languages polyplan has lexicons for)")
     ex.add_argument("--debug", action="store_true", help="also write each stage's intermediate result to DIR/<name>/debug/")
     ex.add_argument("--password", help="password of encrypted PDFs")
     ex.add_argument("--max-input-mb", type=_positive, default=MAX_INPUT_MB, metavar="MB",

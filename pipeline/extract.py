@@ -27,7 +27,7 @@ import regex
 
 from . import pdf_tables, pdfium_text
 from .controls import Reading
-from .model import Block, Location, Removed, Skipped, Source
+from .model import Block, Location, OcrPage, Removed, Skipped, Source
 from .docx_text import check_docx, docx_to_blocks
 from .html_text import _html_blocks
 from .plain_text import text_to_blocks
@@ -70,12 +70,12 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
     if size > limits.max_bytes:
         raise ExtractError(f"file is {size / 2**20:.0f} MB, over the {limits.max_mb} MB limit (--max-input-mb)")
     fmt = sniff_format(path)
-    reading = None
+    reading, recognised = None, ()
     if fmt == "docx":
         check_docx(path, limits)
         reading, pages = docx_to_blocks(path, file_index), None
     elif fmt == "pdf":
-        blocks, pages = _pdf_blocks(path, file_index, limits)
+        blocks, pages, recognised = _pdf_blocks(path, file_index, limits)
     elif fmt == "html":
         blocks, pages = _html_blocks(path, file_index)
     else:
@@ -84,7 +84,7 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
         blocks = list(reading.blocks)
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
-                    chars=chars, garbled_chars=garbled, **_reading_facts(reading))
+                    chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading))
     return source, tuple(blocks)
 
 
@@ -331,7 +331,8 @@ def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
 def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     """Put in ``pages`` the OCR of those without a text layer or with a garbled one
     (:mod:`pipeline.ocr`, ``limits.ocr``), where it reads better; each such page keeps its OCR
-    facts under ``"ocr"``.  How many pages OCR read (0 without Tesseract)."""
+    facts under ``"ocr"`` (:class:`OcrPage`, for ``Source.ocr``).  How many pages OCR read (0
+    without Tesseract)."""
     from . import ocr
     indexes = [k for k, page in enumerate(pages) if ocr.wanted([l["text"] for l in _all_lines(page)], limits.ocr)]
     if not indexes or not ocr.available():
@@ -347,8 +348,8 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
             line["margin"] = in_margin(line["top"], line["bottom"], page.height)
         content = _whitespace_tables({"lines": page.lines, "tables": page.tables}, page.index + 1)
         if limits.ocr == "always" or ocr.better(page, [l["text"] for l in _all_lines(pages[page.index])]):
-            pages[page.index] = {**content, "ocr": {"confidence": page.confidence, "rotation": page.rotation,
-                                                    "models": page.models}}
+            pages[page.index] = {**content, "ocr": OcrPage(page=page.index + 1, languages=page.models,
+                                                           confidence=page.confidence, rotated=page.rotation)}
     return len(found)
 
 
@@ -481,7 +482,8 @@ def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file
     return blocks
 
 
-def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple[list[Block], int]:
+def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple[list[Block], int, tuple]:
+    """The PDF's blocks, its page count and its pages recognised by OCR (:class:`OcrPage`)."""
     pages, count = _pdf_pages(path, limits)
     furniture = _furniture_keys([p["lines"] for p in pages])
     running = _running_lines([p["lines"] for p in pages])
@@ -510,7 +512,7 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
         if page_blocks:
             page_blocks[0] = replace(page_blocks[0], page_start=True)
         blocks.extend(page_blocks)
-    return blocks, count
+    return blocks, count, tuple(page["ocr"] for page in pages if "ocr" in page)
 
 
 def _all_lines(page: dict):

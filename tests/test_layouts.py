@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 
 from pipeline.build import paths_to_plan
-from pipeline.extract import ExtractError, file_to_blocks
+from pipeline.extract import ExtractError, Limits, file_to_blocks
 
 from .conftest import NAP, ROOT
 from .views import activity_view, structure_view
@@ -129,11 +129,11 @@ def test_soft_hyphens_in_docx_are_removed(reference):
     assert not any("\u00ad" in a.text for a in plan.version("en").activities())
 
 
-def test_scanned_pdf_needs_ocr(tmp_path):
+def test_scanned_pdf_needs_ocr(tmp_path):  # without OCR (--ocr never); tests/test_ocr.py reads scans
     with pytest.raises(ExtractError, match=r"^PDF has no text layer \(scanned images\?\): it needs OCR first$"):
-        file_to_blocks(FILES / "scanned.pdf")
+        file_to_blocks(FILES / "scanned.pdf", limits=Limits(ocr="never"))
     run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(FILES / "scanned.pdf"), str(NAP["txt"]),
-                          "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+                          "--out", str(tmp_path), "--ocr", "never"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 3
     assert run.stderr == (f"polyplan: error: {FILES / 'scanned.pdf'}: "
                           "PDF has no text layer (scanned images?): it needs OCR first\n")

@@ -125,6 +125,8 @@ def cmd_diff(args) -> int:
         _print(f"{lang}: activities " + ", ".join(f"{n} {s}" for s, n in counts["activity"].items())
                + "; sections " + ", ".join(f"{n} {s}" for s, n in counts["section"].items() if n)
                + "; parts " + ", ".join(f"{n} {s}" for s, n in counts["part"].items() if n))
+    if not summary["languages"]["compared"]:
+        _print("no language in both editions: nothing compared")
     for side in ("old_only", "new_only"):
         if summary["languages"][side]:
             _print(f"only in the {side.split('_')[0]} edition: {', '.join(summary['languages'][side])} (not compared)")

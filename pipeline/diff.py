@@ -399,7 +399,7 @@ class _Rows:
             relation = {"kind": kind_, "old": [self.old.side(kind, k).ref() for k in olds],
                         "new": [self.new.side(kind, k).ref() for k in news]}
         change = Change(self.lang, kind, a, b, "changed" if changed else "same", changed, evidence,
-                        score if score is None else min(score, 1.0), relation)
+                        score, relation)
         self.rows.append((kind, i, j, change))
 
     def ordered(self, *_matchings) -> list[Change]:

@@ -10,7 +10,8 @@ the matcher works in four steps, each on what the previous ones left over:
    text printed several times is paired only with occurrences of close rank.
 2. **Similar texts between anchors.**  In each gap between two anchors, a pair is worth its
    text similarity plus agreement of number, agencies and period (and, for parts and
-   sections, of the elements inside); the heaviest chain of pairs above :data:`NEAR` links
+   sections, of the elements inside; a renumbered element as far from a neighbouring pair in
+   both editions counts as its number would); the heaviest chain of pairs above :data:`NEAR` links
    reworded, re-dated and renumbered elements in place.
 3. **Moves.**  Elements still unmatched are linked against the order when their texts are
    clearly the same (:data:`MOVED`), best pairs first: a moved activity is one pair, not a
@@ -27,6 +28,7 @@ second when most are unchanged.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from typing import Callable, Iterable, Sequence
 import regex
 
 NEAR = 0.55  # a pair in a gap between anchors must score this much (text plus structure)
+SLOT = 0.1  # what the same printed number adds to a pair, or (renumbered) the same place next to a pair
 MOVED = 0.7  # a pair against the order must have texts this similar
 PIECE = 0.7  # each piece of a split or merge must have this much of its text inside the whole
 COVER = 0.85  # ... and the pieces together this much of the whole's text
@@ -68,7 +71,7 @@ class Node:
 
 @dataclass(slots=True)
 class Matching:
-    """The result: one-to-one ``pairs`` (old index, new index, score), the old indices of
+    """The result: one-to-one ``pairs`` (old index → new index, text similarity), the old indices of
     pairs linked against the order (``moved``), and ``groups`` of splits and merges
     (``("split", (old,), (new, new…))``, ``("merge", (old, old…), (new,))``)."""
 
@@ -176,6 +179,7 @@ class Matcher:
         for i, j in hints:
             self.hints[j].add(i)
         self._scores: dict[tuple[int, int], float] = {}
+        self._scale = (1 / max(len(old), 1), 1 / max(len(new), 1))
 
     def score(self, i: int, j: int) -> float:
         """Text similarity plus agreement of printed number and extra values (and the bonus)."""
@@ -184,7 +188,7 @@ class Matcher:
             a, b = self.old[i], self.new[j]
             value = self.texts.similarity(i, j)
             if a.number and a.number == b.number:
-                value += 0.1
+                value += SLOT
             value += sum(0.02 for x, y in zip(a.extra, b.extra) if x == y)  # weak: many activities share them
             if self.bonus:
                 value += self.bonus(i, j)
@@ -195,7 +199,7 @@ class Matcher:
         result = Matching()
         anchors = self._anchors()
         for i, j in anchors:
-            result.pairs[i] = (j, self.score(i, j))
+            result.pairs[i] = (j, self.texts.similarity(i, j))
         bounds = [(-1, -1), *anchors, (len(self.old), len(self.new))]
         for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
             self._in_gap(range(i0 + 1, i1), range(j0 + 1, j1), result)
@@ -225,45 +229,58 @@ class Matcher:
         return [(pairs[k][0], pairs[k][1]) for k in heaviest_chain(pairs)]
 
     # step 2 ------------------------------------------------------------------------------
-    def _candidates(self, olds: Sequence[int], news: Sequence[int]) -> Iterable[tuple[int, int]]:
+    def _candidates(self, olds: Sequence[int], news: Sequence[int], ties: bool = False) -> Iterable[tuple[int, int]]:
+        """Pairs worth scoring: all of them in a small gap; else, for each new element, the old
+        ones sharing most rare words with it (:data:`CANDIDATES`, the nearest in position
+        first; with ``ties``, every one as good as the last: a text printed many times), the
+        nearest ones of the same number, and the hinted ones."""
         if len(olds) * len(news) <= ALL_PAIRS:
             return ((i, j) for i in olds for j in news)
         texts, pairs = self.texts, set()
-        index = defaultdict(list)
+        index, by_number = defaultdict(list), defaultdict(list)
         for i in olds:
             for w in texts.words[0][i]:
                 if texts.df[w] <= COMMON:
                     index[w].append(i)
-        by_number = defaultdict(list)
-        for i in olds:
             if self.old[i].number:
                 by_number[self.old[i].number].append(i)
+        olds_set = set(olds)
         for j in news:
             shared: dict[int, float] = defaultdict(float)
             for w in texts.words[1][j]:
                 for i in index.get(w, ()):
                     shared[i] += texts.idf[w]
-            ranked = sorted(shared, key=lambda i: (-shared[i], abs(self._offset(i, j))))
-            if len(ranked) > CANDIDATES:  # ties with the last one kept: a text printed many times
-                last = shared[ranked[CANDIDATES - 1]]
-                ranked = [i for i in ranked if shared[i] >= last - 1e-9]
-            pairs.update((i, j) for i in ranked)
-            pairs.update((i, j) for i in by_number.get(self.new[j].number or "", ()))
-            pairs.update((i, j) for i in self.hints.get(j, ()) if i in olds)
+            best = heapq.nsmallest(CANDIDATES, shared, key=lambda i: (-shared[i], abs(self._offset(i, j))))
+            if ties and best:
+                last = shared[best[-1]]
+                best = [i for i in shared if shared[i] >= last - 1e-9]
+            pairs.update((i, j) for i in best)
+            same = by_number.get(self.new[j].number or "", ())
+            pairs.update((i, j) for i in heapq.nsmallest(2, same, key=lambda i: abs(self._offset(i, j))))
+            pairs.update((i, j) for i in self.hints.get(j, ()) if i in olds_set)
         return pairs
+
+    def _slot(self, i: int, j: int, olds: range, news: range) -> float:
+        """:data:`SLOT` for a renumbered pair as far from the pair before the gap, or from the
+        pair after it, in both editions: the place its number would have told."""
+        if self.old[i].number == self.new[j].number:
+            return 0.0  # the score has counted the number already
+        same_place = i - olds.start == j - news.start or olds.stop - i == news.stop - j
+        return SLOT if same_place else 0.0
 
     def _offset(self, i: int, j: int) -> float:
         """How far apart two elements are, as fractions of their editions."""
-        return i / max(len(self.old), 1) - j / max(len(self.new), 1)
+        return i * self._scale[0] - j * self._scale[1]
 
     def _in_gap(self, olds: range, news: range, result: Matching) -> None:
         if not olds or not news:
             return
-        pairs = [(i, j, self.score(i, j) - NEAR + 1e-6) for i, j in self._candidates(olds, news)]
+        pairs = [(i, j, self.score(i, j) + self._slot(i, j, olds, news) - NEAR + 1e-6)
+                 for i, j in self._candidates(olds, news)]
         pairs = [p for p in pairs if p[2] > 0]
         for k in heaviest_chain(pairs):
             i, j, _w = pairs[k]
-            result.pairs[i] = (j, self.score(i, j))
+            result.pairs[i] = (j, self.texts.similarity(i, j))
 
     # step 3 ------------------------------------------------------------------------------
     def _moves(self, result: Matching) -> None:
@@ -272,14 +289,14 @@ class Matcher:
         news = [j for j in range(len(self.new)) if j not in taken]
         if not olds or not news:
             return
-        scored = sorted(((self.texts.similarity(i, j), i, j) for i, j in self._candidates(olds, news)),
+        scored = sorted(((self.texts.similarity(i, j), i, j) for i, j in self._candidates(olds, news, ties=True)),
                         key=lambda t: (-t[0], abs(self._offset(t[1], t[2])), t[1], t[2]))
         for similarity, i, j in scored:
             if similarity < MOVED:
                 break
             if i in result.pairs or j in taken:
                 continue
-            result.pairs[i] = (j, self.score(i, j))
+            result.pairs[i] = (j, self.texts.similarity(i, j))
             result.moved.add(i)
             taken[j] = i
 

@@ -373,8 +373,7 @@ class _Pieces:
         return k not in self.grouped[1 - side] and self.links[1 - side].get(k, whole) == whole
 
     def group(self, side: int, whole: int, run: tuple[int, ...]) -> None:
-        for k in (whole, *run) if side == 0 else (*run, whole):
-            here = 0 if (k == whole) == (side == 0) else 1  # the side element k is on
+        for here, k in ((side, whole), *((1 - side, k) for k in run)):  # each element with its side
             partner = self.links[here].pop(k, None)
             if partner is not None:
                 self.links[1 - here].pop(partner, None)

@@ -370,3 +370,46 @@ def test_a_reworded_activity_renumbered_by_an_insertion_before_it_is_one_row(nap
     diff = plans_to_diff(plan, replace(plan, versions=(new_version,)))
     assert rows(diff, "en") == [("activity", None, "2.1.3", "added", [], None),
                                 ("activity", "2.1.3", "2.1.4", "changed", ["number", "text"], None)]
+
+
+def _renumber_section_43(doc, lang):
+    section = doc.section(lang, "4.3")
+    section.head[0] = section.head[0].replace("4.3", "4.4", 1)
+    section.acts = [editions.renumber(a, "4.4." + editions.number_of(a).split(".")[2]) for a in section.acts]
+
+
+def _swap_sections_32_33(doc, lang):
+    part = doc.versions[lang][2]
+    part.sections[1], part.sections[2] = part.sections[2], part.sections[1]
+
+
+def _move_113_to_part_5(doc, lang):
+    moved = doc.section(lang, "1.1").acts.pop(2)
+    doc.section(lang, "5.1").acts.append(editions.renumber(moved, "5.1.8"))
+
+
+def _merge_three(doc, lang):
+    section = doc.section(lang, "1.3")
+    a, b, c = section.acts[0:3]
+    text = editions.merge_text(editions.merge_text(editions.text_of(a), editions.text_of(b)), editions.text_of(c))
+    section.acts[0:3] = [editions.with_text(a, text)]
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (_renumber_section_43, [("section", "4.3", "4.4", "changed", ["number"], None),
+                            ("activity", "4.3.1", "4.4.1", "changed", ["number"], None),
+                            ("activity", "4.3.2", "4.4.2", "changed", ["number"], None)]),
+    (_swap_sections_32_33, [("section", "3.2", "3.2", "changed", ["order"], None)]),
+    (_move_113_to_part_5, [("activity", "1.1.3", "5.1.8", "changed", ["number", "section"], None)]),
+    (_merge_three, [("activity", "1.3.1", "1.3.1", "changed", ["text"], "merge"),
+                    ("activity", "1.3.2", "1.3.1", "changed", ["number", "text", "indicators", "period"], "merge"),
+                    ("activity", "1.3.3", "1.3.1", "changed", ["number", "text", "indicators", "agencies", "period"],
+                     "merge")]),
+], ids=["section-renumbered", "sections-swapped", "moved-to-another-part", "three-merged"])
+def test_more_kinds_of_change(nap_plans, tmp_path, edit, expected):
+    doc = editions.read(editions.REFERENCE.read_text(encoding="utf-8"))
+    for lang in editions.LANGS:
+        edit(doc, lang)
+    (tmp_path / "next.txt").write_text(doc.text(), encoding="utf-8")
+    diff = plans_to_diff(nap_plans["txt"], paths_to_plan([tmp_path / "next.txt"], "next"))
+    assert rows(diff, "en") == expected

@@ -53,8 +53,8 @@ def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
     again = polyplan(source, "--out", out, "--format", "json")
     assert again.returncode == 0
     assert again.stdout.splitlines() == [
-        f"{source}: plan-txt: tk 49 activities, ru 49 activities, en 49 activities; 57 findings; "
-        "coverage 94738/94738 (unchanged, skipped)"]
+        f"{source}: plan-txt: tk 49 activities, ru 49 activities, en 49 activities; 45 findings "
+        "(22 error, 23 warning); coverage 94738/94738 (unchanged, skipped)"]
     assert plan_json.stat().st_ino == first  # not rewritten
     batch = json.loads((out / "_batch.json").read_text(encoding="utf-8"))
     assert batch["inputs"][0]["status"] == "unchanged" and batch["inputs"][0]["outputs"] == ["plan.json"]
@@ -64,7 +64,7 @@ def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
 
     source.write_text(source.read_text(encoding="utf-8").replace("2020–2022-nji ýyllar", "2021-nji ýyl", 1),
                       encoding="utf-8")
-    changed = polyplan(source, "--out", out, "--format", "json")
+    changed = polyplan(source, "--out", out, "--format", "json", "--verbose")  # finding lines: --verbose
     assert "(unchanged, skipped)" not in changed.stdout
     assert "PERIOD_MISMATCH" in changed.stdout
 

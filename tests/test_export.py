@@ -52,7 +52,7 @@ def test_plan_xml_validates_and_holds_the_plan(written):
     schema.assertValid(doc)
     assert len(doc.findall(".//p:activity", PLAN_NS)) == 147
     assert len(doc.findall("p:alignment/p:row", PLAN_NS)) == len(plan.alignment) == 66
-    assert len(doc.findall("p:findings/p:finding", PLAN_NS)) == len(plan.findings) == 57
+    assert len(doc.findall("p:findings/p:finding", PLAN_NS)) == len(plan.findings) == 45
     first = doc.find(".//p:version[@lang='tk']//p:activity", PLAN_NS)
     assert (first.get("id"), first.get("number"), first.find("p:agency", PLAN_NS).get("ref")) == (
         "tk-sec-1-1-act-1-1-1", "1.1.1", "working-group")

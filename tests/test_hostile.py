@@ -67,8 +67,10 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
         return tmp / "truncated.pdf", "corrupt or truncated PDF (PdfminerException)"
     if name == "encrypted-pdf":
         return FILES / "encrypted.pdf", "encrypted PDF: it needs a password (--password)"
-    if name == "scanned-pdf":
-        return FILES / "scanned.pdf", "PDF has no text layer (scanned images?): it needs OCR first"
+    if name == "scanned-pdf":  # a page of grey noise: OCR, where Tesseract is installed, reads nothing on it
+        from pipeline import ocr
+        return FILES / "scanned.pdf", ("PDF has no text layer, and OCR found no text on its pages" if ocr.available()
+                                       else "PDF has no text layer (scanned images?): it needs OCR first")
     if name == "not-a-zip-docx":
         (tmp / "broken.docx").write_bytes(b"PK\x03\x04" + os.urandom(200))
         return tmp / "broken.docx", "not a valid ZIP archive (a truncated or corrupt DOCX)"

@@ -413,3 +413,9 @@ def test_more_kinds_of_change(nap_plans, tmp_path, edit, expected):
     (tmp_path / "next.txt").write_text(doc.text(), encoding="utf-8")
     diff = plans_to_diff(nap_plans["txt"], paths_to_plan([tmp_path / "next.txt"], "next"))
     assert rows(diff, "en") == expected
+
+
+def test_the_diff_schema_ships_with_the_package():
+    from importlib.resources import files
+    assert files("pipeline.schemas").joinpath("diff.schema.json").read_bytes() == (
+        ROOT / "schemas" / "diff.schema.json").read_bytes()

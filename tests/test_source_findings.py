@@ -50,3 +50,21 @@ def test_plan_xml_carries_the_readers_facts(tmp_path):
     (file,) = doc.findall("p:sources/p:file", ns)
     assert (file.get("encoding"), file.get("replaced")) == ("utf-8", "1")
     assert [r.get("chars") for r in file.findall("p:removed", ns)] == ["U+001B"]
+
+
+def test_plan_xml_carries_metadata_and_accepted_findings(tmp_path):
+    from lxml import etree
+
+    from pipeline.export import plan_tree
+    from pipeline.export.xml import tree_to_xml
+
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    plan = paths_to_plan([path], "plan")
+    codes = [f.code for f in plan.findings]
+    tree = plan_tree(plan, {"country": "kz", "date": "2024-01-15", "issuer": None}, accepted=(0,))
+    doc = etree.fromstring(b"".join(tree_to_xml(tree)["plan.xml"]))
+    assert etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "plan.xsd"))).validate(doc)
+    ns = {"p": "urn:polyplan:plan:1"}
+    assert dict(doc.find("p:metadata", ns).attrib) == {"country": "kz", "date": "2024-01-15"}
+    assert [(f.get("code"), f.get("accepted")) for f in doc.findall("p:findings/p:finding", ns)][0] == (codes[0], "true")

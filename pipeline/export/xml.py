@@ -149,7 +149,8 @@ def loose_to_xml(tag: str, items: list[dict]) -> Node:
 
 
 def finding_to_xml(finding: dict) -> etree._Element:
-    el = _el(None, "finding", code=finding["code"], severity=finding["severity"], lang=finding["lang"])
+    el = _el(None, "finding", code=finding["code"], severity=finding["severity"], lang=finding["lang"],
+             accepted=finding.get("accepted"))
     _el(el, "message", finding["message"])
     for ref in finding["refs"]:
         _el(el, "ref", ref)
@@ -194,6 +195,8 @@ def _plan_children(tree: dict) -> Iterator[Node]:
     for n, source in enumerate(tree["sources"]):
         source_to_xml(sources, n, source)
     yield sources
+    if tree.get("metadata"):
+        yield _el(None, "metadata", **tree["metadata"])
     for lang in tree["languages"]:
         yield version_to_xml(lang, tree["versions"][lang])
     for key in ("front_matter", "back_matter", "unparsed", "furniture"):

@@ -192,7 +192,7 @@ def summary(plan, accepted_findings: tuple[int, ...] = ()) -> dict:
     return {"name": plan.name, "accepted": len(accepted_findings),
             "activities": {v.lang: sum(1 for _ in v.activities()) for v in plan.versions},
             "findings": {sev: sum(1 for f in counted.findings if f.severity == sev) for sev in SEVERITIES},
-            "coverage": plan.coverage.to_dict()}
+            "unparsed": len(plan.unparsed), "coverage": plan.coverage.to_dict()}
 
 
 def finding_line(finding, sources: list[dict] | None = None, is_accepted: bool = False) -> str:

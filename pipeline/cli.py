@@ -239,16 +239,17 @@ def _to_devnull(stream) -> None:
 
 
 def _summary_line(record: dict) -> str:
-    """``INPUT: NAME: tk 49 activities, …; 57 findings (22 error, 35 warning); coverage …``; accepted
-    findings counted apart."""
+    """``INPUT: NAME: tk 49 activities, …; 57 findings (22 error, 35 warning); 3 paragraphs or cells
+    unparsed; coverage …``; accepted findings counted apart, unparsed text named when there is some."""
     counts = ", ".join(f"{k} {n} activities" for k, n in record["activities"].items()) or "no versions"
     cov = record["coverage"]
     total = sum(record["findings"].values())
     by_severity = ", ".join(f"{n} {sev}" for sev, n in reversed(record["findings"].items()) if n)
     accepted = f", {record['accepted']} accepted" if record.get("accepted") else ""
     status = " (unchanged, skipped)" if record["status"] == "unchanged" else ""
+    unparsed = f"; {record['unparsed']} paragraphs or cells unparsed" if record.get("unparsed") else ""
     return (f"{record['input']}: {record['name']}: {counts}; {total} findings"
-            f"{f' ({by_severity})' if by_severity else ''}{accepted}; coverage "
+            f"{f' ({by_severity})' if by_severity else ''}{accepted}{unparsed}; coverage "
             f"{cov['accounted_chars']}/{cov['source_chars']}{status}")
 
 

@@ -34,7 +34,7 @@ def test_a_batch_prints_one_line_per_plan(nap_plans, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[:2] == [nap_line(nap_plans["pdf"]),
                          f"{KYRGYZ}: kyrgyz-programme-2022-2025-txt: no versions; 1 findings (1 warning); "
-                         "coverage 11158/11158"]
+                         "42 paragraphs or cells unparsed; coverage 11158/11158"]
     assert len(lines) == 3 and lines[2].startswith("batch: 2 inputs (2 done, 0 unchanged, 0 failed); 147 activities;")
 
 

@@ -51,6 +51,7 @@ def edit(lines: list[str], ops) -> list[str]:
 FOLDER = Path(tempfile.mkdtemp(prefix="polyplan-fuzz-"))
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(windows, edits)

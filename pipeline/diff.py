@@ -309,7 +309,7 @@ def versions_to_changes(lang: str, old_version: Version, new_version: Version) -
         for j in range(len(rows.new_list(kind))):
             if j not in seen_new:
                 rows.alone(kind, "added", j)
-    return rows.ordered(acts, sections, parts)
+    return rows.ordered()
 
 
 def _out_of_order(matching: Matching, old_parent, new_parent) -> set[int]:
@@ -402,7 +402,7 @@ class _Rows:
                         score, relation)
         self.rows.append((kind, i, j, change))
 
-    def ordered(self, *_matchings) -> list[Change]:
+    def ordered(self) -> list[Change]:
         """Rows in the new edition's reading order; a removed element after the row of the
         nearest old element before it that has a counterpart."""
         new_pos = {(kind, k): n for n, (kind, k) in enumerate(self.new.order)}

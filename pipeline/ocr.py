@@ -44,12 +44,11 @@ import regex
 from .text import normalize, text_quality
 
 DPI = 300  # Tesseract reads body text best with capitals 20-30 pixels high
-MODES = ("never", "auto", "always")
 GARBLED_PAGE = 0.05  # share of garbled glyphs that sends a text-layer page to OCR (as GARBLED_TEXT reports)
 # Mean word confidence under which a page's OCR is doubtful: the scans of the reference read 90-95
 # (91-99% of words right); the same page degraded (60 dpi, blur) reads 68 and less (54% and fewer).
 MIN_CONFIDENCE = 80.0
-ORIENTATION_CONFIDENCE = 2.0  # OSD's confidence needed to turn a page (Tesseract's own examples use 2)
+ORIENTATION_CONFIDENCE = 2.0  # OSD's confidence needed to turn a page (the turned fixture page: 28)
 # Tesseract's models of the languages polyplan has lexicons for (Debian: tesseract-ocr-<model>).
 # Turkmen has none: its pages are read with the Latin-script model (tesseract-ocr-script-latn).
 LANGUAGE_MODELS = {"ru": "rus", "kk": "kaz", "ky": "kir", "uz-Cyrl": "uzb_cyrl", "uz": "uzb", "en": "eng"}
@@ -194,20 +193,21 @@ def recognise(path: str, indexes: list[int], password: str | None = None, langua
     pending: deque = deque()
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for index in indexes:
-                if not drawn(document, index):
-                    continue  # nothing on the page could show text: no image, no path
-                image = _render(document, index)  # PDFium in this thread only: it is not thread-safe
-                pending.append(pool.submit(_recognise_image, runner, image, index, languages))
-                while len(pending) > max(1, workers):  # a few rendered pages in memory, not the document's
+            try:
+                for index in indexes:
+                    if not drawn(document, index):
+                        continue  # nothing on the page could show text: no image, no path
+                    image = _render(document, index)  # PDFium in this thread only: it is not thread-safe
+                    pending.append(pool.submit(_recognise_image, runner, image, index, languages))
+                    while len(pending) > max(1, workers):  # a few rendered pages in memory, not the document's
+                        found.append(pending.popleft().result())
+                while pending:
                     found.append(pending.popleft().result())
-            while pending:
-                found.append(pending.popleft().result())
-    except BaseException:
-        runner.kill()
-        for future in pending:
-            future.cancel()
-        raise
+            except BaseException:  # a --timeout, a signal: the processes go before the pool waits for its threads
+                runner.kill()
+                for future in pending:
+                    future.cancel()
+                raise
     finally:
         document.close()
     return [_with_tables(page) for page in settle_sizes(found)]
@@ -263,14 +263,16 @@ class _Runner:
     """Runs Tesseract processes and kills those still running when the document is given up."""
 
     def __init__(self):
-        self.lock, self.running = threading.Lock(), set()
+        self.lock, self.running, self.stopped = threading.Lock(), set(), False
 
     def run(self, args: list[str], image) -> str:
         data = _pgm(image)
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per process: the pages are the parallel unit
-        process = subprocess.Popen(["tesseract", "stdin", "stdout", *args], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         with self.lock:
+            if self.stopped:
+                raise OcrError("OCR stopped")
+            process = subprocess.Popen(["tesseract", "stdin", "stdout", *args], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
             self.running.add(process)
         try:
             out, _ = process.communicate(data)
@@ -281,6 +283,7 @@ class _Runner:
 
     def kill(self) -> None:
         with self.lock:
+            self.stopped = True
             for process in self.running:
                 process.kill()
 

@@ -63,6 +63,10 @@ _JUNK = "?¤¦§©¬®°±µ¶·‰‹›†‡€™"  # signs the misread code
 _INNER_JUNK = regex.compile(rf"(?:(?<=\p{{Cyrillic}})[{regex.escape(_JUNK)}]+|^\?+)(?=\p{{Cyrillic}})")
 _SCRIPT_RUN = regex.compile(r"\p{Cyrillic}+|\p{Latin}+")
 _TURNED_CASE = regex.compile(r"^\p{Ll}\p{Lu}{3,}$")
+# Letters of Russian, Kazakh, Kyrgyz, Uzbek, Tajik and Ukrainian/Belarusian, with digits and a hyphen: no junk
+_PLAIN_CYRILLIC = regex.compile(r"[\u0410-\u044f\u0451\u0401\u0456\u0406\u0492\u0493\u049a\u049b\u04a2\u04a3"
+                                r"\u04e8\u04e9\u04b0\u04b1\u04ae\u04af\u04ba\u04bb\u04d8\u04d9\u040e\u045e"
+                                r"\u04b2\u04b3\u0404\u0454\u0407\u0457\u0490\u0491\d\-]+")
 SYSTEMIC = 0.1  # share of a text's words: mixed scripts or turned case this often are no typing slip
 
 
@@ -89,8 +93,10 @@ def _kind(token: str) -> str | None:
     the other script: "müdirliги", a typing slip when alone), ``turned`` (lower case then upper
     case: KOI8-R read as Windows-1251), or None."""
     token = token.strip(_EDGES)
-    if len(token) < 3:
-        return None
+    if len(token) < 3 or token.isascii():
+        return None  # plain ASCII is no misreading (most words of an English text)
+    if _PLAIN_CYRILLIC.fullmatch(token) and not _TURNED_CASE.match(token):
+        return None  # Cyrillic letters of the usual alphabets only (most words of a Russian or Kazakh text)
     if _misread_utf8(token):
         return "utf8"
     high = sum(_high(ch) for ch in token)

@@ -111,6 +111,21 @@ def macro_package(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                           ({"file": index, "package": source.package},))
 
 
+OCR_DOUBTFUL = 80  # mean word confidence: clean scans read 90–96, a page degraded to 60 dpi 68 (pipeline.ocr)
+
+
+@check("OCR_LOW_CONFIDENCE", "warning")
+def ocr_low_confidence(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """A page recognised by OCR was read with low confidence: its text may hold misread words."""
+    for index, source in enumerate(plan.sources):
+        doubtful = [page for page in source.ocr if page.confidence < OCR_DOUBTFUL]
+        for page in doubtful:
+            yield Finding(code, severity, "*", (), (
+                f"{source.path}: page {page.page} was read by OCR ({page.languages}) with a mean word confidence of "
+                f"{page.confidence:.0f} (under {OCR_DOUBTFUL}): check its text against the scan"),
+                ({"file": index, "page": page.page, "confidence": page.confidence, "languages": page.languages},))
+
+
 @check("NO_STRUCTURE", "warning")
 def no_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """No plan structure (no activity) was recognised in some text: it is all in unparsed."""

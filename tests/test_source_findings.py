@@ -68,3 +68,19 @@ def test_plan_xml_carries_metadata_and_accepted_findings(tmp_path):
     ns = {"p": "urn:polyplan:plan:1"}
     assert dict(doc.find("p:metadata", ns).attrib) == {"country": "kz", "date": "2024-01-15"}
     assert [(f.get("code"), f.get("accepted")) for f in doc.findall("p:findings/p:finding", ns)][0] == (codes[0], "true")
+
+
+def test_a_page_read_by_ocr_with_low_confidence_is_reported(tmp_path):
+    from dataclasses import replace
+
+    from pipeline.check import plan_to_findings
+    from pipeline.model import OcrPage
+
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN, encoding="utf-8")
+    plan = paths_to_plan([path], "plan")
+    source = replace(plan.sources[0], ocr=(OcrPage(1, "rus+eng", 93.5), OcrPage(2, "rus+eng", 68.2, rotated=90)))
+    findings = [f for f in plan_to_findings(replace(plan, sources=(source,))) if f.code == "OCR_LOW_CONFIDENCE"]
+    assert [(f.severity, f.message) for f in findings] == [(
+        "warning", f"{path}: page 2 was read by OCR (rus+eng) with a mean word confidence of 68 (under 80): "
+                   "check its text against the scan")]

@@ -390,7 +390,6 @@ class Gazetteer:
     names: tuple[tuple[str, str], ...]  # (folded name, id), longest first
     pattern: regex.Pattern  # any known name, folded, at word boundaries
     protected: regex.Pattern  # names printed with a comma, as printed (case-insensitive)
-    inflected: regex.Pattern  # each name of several words with its words' endings free (case endings)
 
     def lookup(self, name: str) -> str | None:
         """The id of the longest known name inside ``name``, or None.
@@ -406,7 +405,7 @@ class Gazetteer:
         if best:
             return dict(self.names).get(best)
         # a name in another case ("Министерству юстиции", "министрлігіне"): word stems, longest name first
-        m = self.inflected.search(folded)
+        m = _inflected(self.names).search(folded)
         return self.names[int(m.lastgroup[1:])][1] if m else None
 
 
@@ -417,8 +416,10 @@ def _stem(word: str) -> str:
     return regex.escape(word[:max(4, len(word) - 2)]) + r"\p{L}*"
 
 
+@functools.cache
 def _inflected(ordered: tuple[tuple[str, str], ...]) -> regex.Pattern:
-    """One pattern of the names of two words or more, words stemmed, named ``n<index>``."""
+    """One pattern of the names of two words or more, words stemmed, named ``n<index>``;
+    compiled on the first name not found as printed."""
     alternatives = [f"(?P<n{i}>{' '.join(map(_stem, name.split()))})" for i, (name, _) in enumerate(ordered)
                     if len(name.split()) >= 2]
     return regex.compile(rf"(?<![\p{{L}}\d])(?:{'|'.join(alternatives) or '(?!)'})(?![\p{{L}}\d])", regex.V1)
@@ -437,7 +438,7 @@ def load_gazetteer(path: Path = LEXICON_DIR / "agencies.toml") -> Gazetteer:
     ordered = tuple(sorted(names.items(), key=lambda kv: -len(kv[0])))
     alternatives = "|".join(regex.escape(n) for n, _ in ordered) or "(?!)"
     return Gazetteer(
-        names=ordered, inflected=_inflected(ordered),
+        names=ordered,
         pattern=regex.compile(rf"(?<![\p{{L}}\d])(?:{alternatives})(?![\p{{L}}\d])", regex.V1),
         protected=regex.compile("|".join(sorted(protected, key=len, reverse=True)) or "(?!)",
                                 regex.IGNORECASE | regex.V1))

@@ -15,6 +15,7 @@ Written with XlsxWriter in constant-memory mode: each row goes to the file as it
 """
 from __future__ import annotations
 
+import datetime
 import io
 
 import xlsxwriter
@@ -72,11 +73,15 @@ def _table(book, name: str, names: list[str], widths: list[int], rows, fmt: dict
     sheet.autofilter(0, 0, max(n, 1), len(names) - 1)
 
 
+REPRODUCIBLE = datetime.datetime(2000, 1, 1)  # the workbook's creation date, fixed
+
+
 def tree_to_xlsx(tree: dict, settings: Settings = Settings()) -> dict[str, bytes]:
     """``activities.xlsx`` from the plan tree."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"created": REPRODUCIBLE})  # the same plan gives the same bytes, run after run
     fmt = _formats(book)
     _plan_sheet(book, tree, fmt)
     findings = tree["findings"]

@@ -153,7 +153,8 @@ def _activity_items(version: Version, section_row: dict[str, int]) -> list[Item]
             agencies=frozenset(g.id for g in act.agencies if g.id),
             digits=frozenset(DIGITS.findall(" ".join((act.text, *act.indicators)))),
             period=(period.start, period.end, period.kind, period.start_month, period.end_month) if period else None,
-            words=stems(act.text, *act.indicators)))
+            words=stems(act.text, *act.indicators),
+            own=Item(act.id, None, None, length, digits=frozenset(DIGITS.findall(act.text)), words=stems(act.text))))
     return items
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
+from itertools import repeat
+from operator import mul
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
@@ -47,7 +49,8 @@ class Item:
     digits: frozenset = frozenset()
     period: tuple | None = None
     size: float | None = None  # number of activities (parts, sections), relative
-    words: frozenset = frozenset()  # stems of the text's words (:func:`stems`)
+    words: frozenset = frozenset()  # stems of the words of its text and fields (:func:`stems`)
+    own: "Item | None" = None  # an activity's text alone (no fields): what a merge surely carries of it
 
 
 def number_of(text: str | None) -> tuple | None:
@@ -130,11 +133,16 @@ def similarity(a: Item, b: Item, words: float | None = None, distance: float | N
     return total / weight
 
 
-def combined(first: Item, second: Item) -> Item:
-    """One item standing for two neighbours read together (one side of a 1:2 row)."""
-    return replace(first, length=first.length + second.length, agencies=first.agencies | second.agencies,
+def combined(first: Item, second: Item) -> tuple[Item, Item]:
+    """Two neighbours read as one (one side of a 1:2 row), both ways one version may print them:
+    with the fields of both, or with the first's fields and the second's text alone."""
+    text = second.own or second
+    both = replace(first, length=first.length + second.length, agencies=first.agencies | second.agencies,
                    digits=first.digits | second.digits, words=first.words | second.words,
-                   period=first.period if first.period == second.period else None)
+                   period=first.period if first.period == second.period else None, own=None)
+    fields_of_first = replace(first, length=first.length + second.length, digits=first.digits | text.digits,
+                              words=first.words | text.words, own=None)
+    return both, fields_of_first
 
 
 # --- the translation table --------------------------------------------------------------------
@@ -166,12 +174,13 @@ class Table:
         return out
 
     def known(self, items: Sequence[Item], first: bool = True) -> list[tuple]:
-        """For each item, its stems the table knows with their weights, and their total."""
+        """For each item, its stems the table knows, their weights, and their total weight."""
         weights = self.weight_a if first else self.weight_b
         out = []
         for item in items:
-            found = tuple((w, weights[w]) for w in item.words if weights.get(w))
-            out.append((found, sum(weight for _, weight in found)))
+            found = [w for w in item.words if weights.get(w)]
+            values = tuple(weights[w] for w in found)
+            out.append((tuple(found), values, sum(values)))
         return out
 
 
@@ -186,11 +195,11 @@ def agreement(bag_a: dict, known_a: tuple, bag_b: dict, known_b: tuple) -> float
     return (one + other) / 2
 
 
-def cover(bag: dict, known: tuple, total: float) -> float | None:
+def cover(bag: dict, words: tuple, weights: tuple, total: float) -> float | None:
+    """The weighted share of ``words`` that ``bag`` translates (its best Dice each)."""
     if not total:
         return None
-    get = bag.get
-    return sum(weight * get(w, 0.0) for w, weight in known) / total
+    return sum(map(mul, weights, map(bag.get, words, repeat(0.0)))) / total
 
 
 def learn(pairs: Iterable[tuple[frozenset, frozenset]]) -> Table:

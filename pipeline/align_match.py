@@ -81,39 +81,31 @@ class _Scorer:
 
     def joined_a(self, first: int, z: int) -> float:
         """Similarity of ``a[first]`` and ``a[first + 1]`` read together with ``b[z]``."""
-        item = combined(self.a[first], self.a[first + 1])
-        words = None
-        if self.table:
-            bag = _merged(self.words_a[first][0], self.words_a[first + 1][0])
-            words = agreement(bag, self.table.known([item])[0], *self.words_b[z])
-        return similarity(item, self.b[z], words, self.distance(first, z))
+        return max(self._joined(item, self.b[z], first, z, True) for item in combined(self.a[first], self.a[first + 1]))
 
     def joined_b(self, y: int, first: int) -> float:
         """Similarity of ``a[y]`` with ``b[first]`` and ``b[first + 1]`` read together."""
-        item = combined(self.b[first], self.b[first + 1])
+        return max(self._joined(self.a[y], item, y, first, False) for item in combined(self.b[first], self.b[first + 1]))
+
+    def _joined(self, x: Item, y: Item, i: int, j: int, a_side: bool) -> float:
         words = None
         if self.table:
-            bag = _merged(self.words_b[first][0], self.words_b[first + 1][0])
-            words = agreement(*self.words_a[y], bag, self.table.known([item], first=False)[0])
-        return similarity(self.a[y], item, words, self.distance(y, first))
-
+            if a_side:
+                words = agreement(self.table.bags([x])[0], self.table.known([x])[0], *self.words_b[j])
+            else:
+                words = agreement(*self.words_a[i], self.table.bags([y], forward=False)[0],
+                                  self.table.known([y], first=False)[0])
+        return similarity(x, y, words, self.distance(i, j))
 
     def own(self, x: int, y: int, z: int, a_side: bool) -> float | None:
-        """How much of the words element ``x`` holds beside its neighbour ``y`` (of the same
-        version: ``a`` if ``a_side``) the counterpart ``z`` (of the other version) translates."""
+        """How much of the words of element ``x``'s text beyond its neighbour ``y``'s (both of
+        version ``a`` if ``a_side``) the counterpart ``z`` (of the other version) translates."""
         if not self.table:
             return None
         items, other = (self.a, self.words_b) if a_side else (self.b, self.words_a)
-        only = replace(items[x], words=items[x].words - items[y].words)
+        text = items[x].own or items[x]
+        only = replace(text, words=text.words - items[y].words)
         return cover(other[z][0], *self.table.known([only], first=a_side)[0])
-
-
-def _merged(one: dict, other: dict) -> dict:
-    out = dict(one)
-    for key, value in other.items():
-        if value > out.get(key, 0.0):
-            out[key] = value
-    return out
 
 
 # --- the order ----------------------------------------------------------------------------------
@@ -299,8 +291,11 @@ def _looked_up(score: _Scorer, candidates: list[dict], links: dict[int, int], m:
             candidates[i][j] = s
 
 
-def _confident(links: dict[int, int], candidates: list[dict[int, float]]) -> list[tuple[int, int]]:
-    """Links clearly better than any rival of either element, in every longest chain in order."""
+def _confident(links: dict[int, int], candidates: list[dict[int, float]], n: int, m: int) -> list[tuple[int, int]]:
+    """Links clearly better than any rival of either element, between neighbours linked to
+    neighbours (an element left over or linked elsewhere makes its neighbours' links doubtful:
+    which of two near-identical activities went missing is what the table must decide), in
+    every longest chain in order."""
     rivals_b: dict[int, list[float]] = {}
     for i, found in enumerate(candidates):
         for j, s in found.items():
@@ -310,39 +305,74 @@ def _confident(links: dict[int, int], candidates: list[dict[int, float]]) -> lis
     for i, j in links.items():
         s = candidates[i][j]
         rival = max([v for k, v in candidates[i].items() if k != j] + rivals_b.get(j, []), default=0.0)
-        if s >= ANCHOR and s - rival >= ANCHOR_MARGIN:
+        beside = all(links.get(i + d) == j + d or not (0 <= i + d < n or 0 <= j + d < m) for d in (-1, 1))
+        if s >= ANCHOR and s - rival >= ANCHOR_MARGIN and beside:
             out.append((i, j))
     return _chain(out)
 
 
 # --- 1:2 links ----------------------------------------------------------------------------------------
 
-def _joined(score: _Scorer, links: dict[int, int], n: int, m: int) -> list[tuple[tuple, tuple, float]]:
-    """1:2 links: an element left unlinked beside a linked one, when both together match the
-    linked one's counterpart better than it alone (by :data:`JOIN_GAIN`) and the counterpart
-    translates enough of the words the unlinked one adds (:data:`JOIN_WORDS`) — one version
+def _joined(score: _Scorer, links: dict[int, int], candidates: list[dict[int, float]], n: int, m: int) -> list:
+    """1:2 links, taken into ``links`` (changed in place): two neighbours of one version read
+    together against one element of the other, where that is worth more (by :data:`JOIN_GAIN`)
+    than the links it replaces — the one element's link to one of the two, the other's own link
+    if it has one (its counterpart then free for an unlinked element) — and the one element
+    translates enough of the words the other of the two adds (:data:`JOIN_WORDS`): one version
     prints the two as one.  Each element joins once, the greatest gains first."""
-    linked_b = {j: i for i, j in links.items()}
-    options = []
-    for x in (x for x in range(n) if x not in links):
-        for y in (y for y in (x - 1, x + 1) if y in links):
-            z, first = links[y], min(x, y)
-            alone, both, own = score(y, z), score.joined_a(first, z), score.own(x, y, z, True)
-            if both >= alone + JOIN_GAIN and (own is None or own >= JOIN_WORDS):
-                options.append((both - alone, (first, first + 1), (z,), both))
-    for x in (x for x in range(m) if x not in linked_b):
-        for z in (z for z in (x - 1, x + 1) if z in linked_b):
-            y, first = linked_b[z], min(x, z)
-            alone, both, own = score(y, z), score.joined_b(y, first), score.own(x, z, y, False)
-            if both >= alone + JOIN_GAIN and (own is None or own >= JOIN_WORDS):
-                options.append((both - alone, (y,), (first, first + 1), both))
-    taken_a, taken_b, out = set(), set(), []
-    for _gain, one, other, s in sorted(options, key=lambda o: (-o[0], o[1], o[2])):
-        if taken_a.isdisjoint(one) and taken_b.isdisjoint(other):
-            taken_a.update(one)
-            taken_b.update(other)
+    options = [*_join_options(score, links, _by_b(candidates), n, True),
+               *_join_options(score, {j: i for i, j in links.items()}, dict(enumerate(candidates)), m, False)]
+    taken: set = set()
+    out = []
+    for gain, (one, other, s, moves, freed) in sorted(options, key=lambda o: (-o[0], o[1][0], o[1][1])):
+        touched = {("a", i) for i in one} | {("b", j) for j in other} | {k for move in moves for k in move} | freed
+        if taken.isdisjoint(touched):
+            taken |= touched
+            for i in one:
+                links.pop(i, None)
+            for j in other:
+                links.pop(next((i for i, k in links.items() if k == j), -1), None)
+            for (_, i), (_, j) in moves:
+                links[i] = j
             out.append((one, other, s))
     return out
+
+
+def _by_b(candidates: list[dict[int, float]]) -> dict[int, dict[int, float]]:
+    out: dict[int, dict[int, float]] = {}
+    for i, found in enumerate(candidates):
+        for j, s in found.items():
+            out.setdefault(j, {})[i] = s
+    return out
+
+
+def _join_options(score: _Scorer, links: dict[int, int], candidates, size: int, a_side: bool) -> list:
+    """(gain, (indices in a, indices in b, similarity, links made anew, element set free)) of the
+    1:2 links whose two elements are neighbours ``y``, ``x`` of one version (``a`` if ``a_side``:
+    ``links`` then go from ``a`` to ``b``, and ``candidates`` from ``b`` to ``a``) and whose one
+    element is ``y``'s counterpart ``z``."""
+    sim = score if a_side else (lambda x, y: score(y, x))
+    unlinked = set(range(size)) - set(links)
+    options = []
+    for y, z in links.items():
+        for x in (x for x in (y - 1, y + 1) if 0 <= x < size):
+            gain, moves, freed = -sim(y, z), [], links.get(x)
+            if freed is not None:  # x's counterpart goes free: to an unlinked element, or unlinked
+                found = [(s, w) for w, s in candidates.get(freed, {}).items() if w in unlinked and s > THRESHOLD]
+                best, w = max(found, default=(THRESHOLD, None))
+                gain += best - sim(x, freed)
+                if w is not None:
+                    moves = [(("a", w), ("b", freed))] if a_side else [(("a", freed), ("b", w))]
+            if gain + 1.0 < JOIN_GAIN:
+                continue  # not even a perfect match of the two together would pay
+            first = min(x, y)
+            both = score.joined_a(first, z) if a_side else score.joined_b(z, first)
+            own = score.own(x, y, z, a_side)
+            if gain + both >= JOIN_GAIN and (own is None or own >= JOIN_WORDS):
+                pair = ((first, first + 1), (z,)) if a_side else ((z,), (first, first + 1))
+                kept = set() if freed is None else {("b" if a_side else "a", freed)}
+                options.append((gain + both, (*pair, both, moves, kept)))
+    return options
 
 
 # --- two versions -------------------------------------------------------------------------------------
@@ -359,7 +389,7 @@ def link(a: Sequence[Item], b: Sequence[Item], training: Sequence[tuple[frozense
     a_groups, b_groups = _groups(a), _groups(b)
     score = _Scorer(a, b, _predicted(_group_anchors(a_groups, b_groups), n, m), None)
     candidates = _nearby(score, n, m, b_groups)
-    anchors = _confident(assign(m, candidates), candidates)
+    anchors = _confident(assign(m, candidates), candidates, n, m)
     table = None
     if any(x.words for x in a) and any(y.words for y in b):
         table = learn([*training, *((a[i].words, b[j].words) for i, j in anchors)])
@@ -367,7 +397,7 @@ def link(a: Sequence[Item], b: Sequence[Item], training: Sequence[tuple[frozense
     candidates = _nearby(score, n, m, b_groups)
     _looked_up(score, candidates, assign(m, candidates), m)
     links = assign(m, candidates)
-    joined = _joined(score, links, n, m) if joins else []
+    joined = _joined(score, links, candidates, n, m) if joins else []
     grouped_a = {i for one, _, _ in joined for i in one}
     grouped_b = {j for _, other, _ in joined for j in other}
     pairs = [((i,), (j,), score(i, j)) for i, j in links.items() if i not in grouped_a and j not in grouped_b]

@@ -10,10 +10,12 @@ rows of a merge sharing the merged activity, a split's second piece in a row of 
 
 Faults: a changed period, a deleted activity, an activity given its predecessor's number,
 an agency dropped or added, two neighbouring activities swapped, a look-alike letter of the
-other script, a number added to a text; an activity moved ten or more places into another
-section (keeping its number), two neighbours printed as one (a merge), one printed as two (a
-split, the rest of its section renumbered), an agency replaced by another, and an activity
-deleted beside a neighbour with the same agencies and period (a drop among similar neighbours).
+other script, a number added to a text; an activity (or two neighbours) moved ten or more
+places into another section (keeping its number, or numbered on from that section's last), two
+neighbours printed as one (a merge, with both fields or the first's), one printed as two (a
+split: the rest of its section renumbered, or both halves with one number), an agency replaced
+by another, and an activity deleted beside a neighbour with the same agencies and period (a drop
+among similar neighbours).
 """
 from __future__ import annotations
 
@@ -229,38 +231,52 @@ class Mutator:
         return Fault("digits", lang, row, "NUMBER_MISMATCH", act.id, self.row_ids(row))
 
     def move(self, act: Activity, lang: str, row: int, rng: random.Random) -> Fault | None:
-        """Cut the activity out and print it after an activity at least :data:`FAR` rows away,
-        in another section, keeping its number."""
+        """Cut the activity (sometimes with the next one) out and print it after an activity at
+        least :data:`FAR` rows away, in another section, keeping its number or (sometimes)
+        numbered on from the last of that section."""
         section = self.sections[act.id]
-        targets = [t for t in self.clean if abs(t - row) >= FAR and self.free(t) and t + 1 in self.clean
+        moved = [row]
+        if rng.random() < 0.25 and self.neighbour(lang, row) and row + 1 in self.clean:
+            moved.append(row + 1)
+        targets = [t for t in self.clean if min(abs(t - r) for r in moved) >= FAR and self.free(t) and t + 1 in self.clean
                    and self.rows[t].get(lang) and self.sections[self.rows[t][lang]] is not section]
         if not targets:
             return None
         t = rng.choice(targets)
         target = self.acts[self.rows[t][lang]]
-        start, end = _lines_of(act)
-        at = _lines_of(target)[1]
-        self.edits += [(start, end, []), (at, at, ["", *self.lines[start:end]])]
         into = self.sections[target.id]
-        new_id = _id(into.id, act.number)
-        self.expected[row][lang] = new_id
-        self.used.update({t, t + 1})
-        return Fault("move", lang, row, "ORDER_MISMATCH", new_id,
-                     self.row_ids(row - 1, row, row + 1, t, t + 1) | {new_id, into.id})
+        acts = [self.acts[self.rows[r][lang]] for r in moved]
+        start, end = _lines_of(acts[0])[0], _lines_of(acts[-1])[1]
+        block = self.lines[start:end]
+        numbers = [a.number for a in acts]
+        if rng.random() < 0.3:
+            numbers = [_next(into.activities[-1].number, k + 1) for k in range(len(acts))]
+            for a, number in zip(acts, numbers):
+                line = a.source.line - 1 - start
+                block[line] = a.marker.replace(a.number, number, 1) + block[line][len(a.marker):]
+        at = _lines_of(target)[1]
+        self.edits += [(start, end, []), (at, at, ["", *block])]
+        new_ids = [_id(into.id, number) for number in numbers]
+        for r, new_id in zip(moved, new_ids):
+            self.expected[r][lang] = new_id
+        self.used.update({t, t + 1, *moved})
+        return Fault("move", lang, row, "ORDER_MISMATCH", new_ids[0],
+                     self.row_ids(row - 1, *moved, moved[-1] + 1, t, t + 1) | {*new_ids, into.id})
 
     def merge(self, act: Activity, lang: str, row: int, rng) -> Fault | None:
-        """Print the activity and the next one as one: both texts, indicators and agencies under
-        the first's number and period."""
+        """Print the activity and the next one as one: both texts, and both indicators and
+        agencies or (sometimes) the first's alone, under the first's number and period."""
         nxt = self.neighbour(lang, row)
         if not nxt or not _simple(act) or not _simple(nxt):
             return None
         line = self.lines[act.source.line - 1].rstrip()
         second = self.lines[nxt.source.line - 1][len(nxt.marker):].strip()
         self.replace_line(act.source.line, f"{line} {second}")
-        for name, joint in (("indicators", "; "), ("agencies", ", ")):
-            f = _field(act, name)
-            self.replace_line(f.source.line, self.lines[f.source.line - 1].rstrip().rstrip(".") + joint
-                              + _field(nxt, name).value)
+        if rng.random() < 0.6:  # else only the first's fields are kept
+            for name, joint in (("indicators", "; "), ("agencies", ", ")):
+                f = _field(act, name)
+                self.replace_line(f.source.line, self.lines[f.source.line - 1].rstrip().rstrip(".") + joint
+                                  + _field(nxt, name).value)
         start, end = _lines_of(nxt)
         self.edits.append((start - 1, end, []))
         self.expected[row + 1][lang] = act.id
@@ -268,7 +284,8 @@ class Mutator:
 
     def split(self, act: Activity, lang: str, row: int, rng) -> Fault | None:
         """Print the activity as two, each half of its text with all its fields; the second takes
-        the next number, and the rest of the section is numbered on."""
+        the next number and the rest of the section is numbered on, or (sometimes) it is
+        printed with the same number as the first."""
         words = self.lines[act.source.line - 1][len(act.marker):].split()
         if not _simple(act) or len(words) < 8 or not act.number or not act.marker.startswith(act.number):
             return None
@@ -277,20 +294,22 @@ class Mutator:
         second = words[half][:1].upper() + " ".join(words[half:])[1:]
         start, end = _lines_of(act)
         fields = self.lines[act.source.line:end]
-        number = _next(act.number)
+        section = self.sections[act.id]
+        same = rng.random() < 0.3
+        number = act.number if same else _next(act.number)
         marker = act.marker.replace(act.number, number, 1)
         self.edits.append((start, end, [f"{act.marker} {first}", *fields, "", f"{marker} {second}", *fields]))
-        section = self.sections[act.id]
-        later = self.section_rows(lang, row)
+        later = [] if same else self.section_rows(lang, row)
         for r in later:
             other = self.acts[self.rows[r][lang]]
             renumbered = _next(other.number)
             self.replace_line(other.source.line, other.marker.replace(other.number, renumbered, 1)
                               + self.lines[other.source.line - 1][len(other.marker):])
             self.expected[r][lang] = _id(section.id, renumbered)
-        self.added.append({**self.rows[row], lang: _id(section.id, number)})
+        second_id = _id(section.id, number) + ("-2" if same else "")
+        self.added.append({**self.rows[row], lang: second_id})
         return Fault("split", lang, row, "MERGED_ACTIVITY", act.id,
-                     self.row_ids(row - 1, row, *later) | {_id(section.id, number)}
+                     self.row_ids(row - 1, row, row + 1, *later) | {second_id}
                      | {self.expected[r][lang] for r in later})
 
 

@@ -20,7 +20,7 @@ import functools
 
 import regex
 
-from .lexicon import NEVER, YEAR, Lexicon, PeriodWords, compile_periods, lexicon_for
+from .lexicon import NEVER, YEAR, Lexicon, PeriodWords, compile_periods
 from .model import Period
 
 _YEAR = regex.compile(rf"(?<!\d)(?P<a>{YEAR})(?!\d)")
@@ -96,6 +96,7 @@ def text_to_period(raw: str, lex: Lexicon | None = None, year: int | None = None
     quarters or half-years printed without a year fall in ``year`` (the plan's year, where
     its title names one).
 
+    >>> from pipeline.lexicon import lexicon_for
     >>> ru = lexicon_for("ru")
     >>> text_to_period("не позднее 4 квартала 2023 года", ru)
     Period(raw='не позднее 4 квартала 2023 года', start=None, end=2023, kind='by', start_month=None, end_month=12)

@@ -80,7 +80,7 @@ def test_akoma_ntoso_per_language_with_shared_eids(written):
     _plan, out, _ = written
     schema = etree.XMLSchema(etree.parse(str(AKN_XSD)))
     docs = {lang: etree.parse(str(out / "akn" / f"{lang}.xml")) for lang in ("tk", "ru", "en")}
-    for lang, doc in docs.items():
+    for doc in docs.values():
         schema.assertValid(doc)
     assert [d.find(f".//{{{AKN}}}FRBRlanguage").get("language") for d in docs.values()] == ["tuk", "rus", "eng"]
     acts = {lang: _akn_activities(out / "akn" / f"{lang}.xml") for lang in docs}
@@ -104,7 +104,7 @@ def test_tmx_reads_back_with_translate_toolkit(written):
     assert len(units) == 214
     store = tmxfile.parsestring(data)
     assert len(store.units) == len(units)
-    for unit, (tuid, _kind, members, texts) in zip(store.units, units):
+    for unit, (tuid, _kind, _members, texts) in zip(store.units, units):
         assert unit.getid() == tuid
         assert {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in unit.xmlelement.iter("tuv")} == texts
         if {"tk", "ru"} <= set(texts):  # the reader's source/target pair: the first two languages
@@ -131,7 +131,7 @@ def test_tmx_pairs_only_what_corresponds(nap_plans):
     whole list is one unit — never a whole list against one item (issue 18)."""
     tree = nap_plans["txt"].to_dict()
     index, units = elements(tree), {u[0]: u for u in translation_units(tree)}
-    for tuid, _kind, members, texts in units.values():
+    for tuid, _kind, members, _texts in units.values():
         if ".indicator." in tuid:
             assert len({len(a["indicators"]) for a in members.values()}) == 1, tuid
     a18 = units["a18.indicators"][3]  # tk and ru print one comma list, en splits it at ";"

@@ -7,8 +7,6 @@ activities, and samples of responsible bodies and deadlines as printed.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.build import paths_to_plan

@@ -40,12 +40,12 @@ def _formats(book) -> dict:
 
 def _plan_sheet(book, tree: dict, fmt: dict) -> None:
     sheet = book.add_worksheet("plan")
-    langs, names = tree["languages"], header(tree["languages"])
+    names = header(tree["languages"])
     for col, name in enumerate(names):
         sheet.set_column(col, col, WIDTH.get(name.split("_", 1)[-1], 12))
     sheet.write_row(0, 0, names, fmt["head"])
     n = 0
-    for n, (cells, found, per_lang) in enumerate(table_rows(tree), start=1):
+    for n, (cells, _found, per_lang) in enumerate(table_rows(tree), start=1):
         bold = "part" if cells[1] == "part" else None
         severity = row_severities(per_lang)
         worst = max((SEVERITY_ORDER.index(s) for s in severity.values() if s), default=None)

@@ -175,7 +175,7 @@ def print_whole_processes(tmp: Path) -> None:
 
 def print_ocr(cores: int) -> None:
     """Pages per second of OCR (render, orientation, recognition, line records) on the scan."""
-    from pipeline import ocr
+    from pipeline.extract import ocr
     if not ocr.available():
         print("OCR: Tesseract is not installed (make extract installs it as root)")
         return

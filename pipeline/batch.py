@@ -33,7 +33,7 @@ from . import __version__
 from .check import SEVERITIES
 from .corrections import Metadata, accepted, is_metadata_file, metadata_for, settings_digest, with_accepted_removed
 from .export.settings import Settings
-from .sniff import ExtractError
+from .extract.sniff import ExtractError
 
 STAMP = ".polyplan.json"
 LEXICON = Path(__file__).resolve().parent / "lexicon"

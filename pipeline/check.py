@@ -111,7 +111,7 @@ def macro_package(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                           ({"file": index, "package": source.package},))
 
 
-OCR_DOUBTFUL = 80  # mean word confidence: clean scans read 90–96, a page degraded to 60 dpi 68 (pipeline.ocr)
+OCR_DOUBTFUL = 80  # mean word confidence: clean scans read 90–96, a page degraded to 60 dpi 68 (pipeline.extract.ocr)
 
 
 @check("OCR_LOW_CONFIDENCE", "warning")

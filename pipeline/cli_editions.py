@@ -20,7 +20,7 @@ from pathlib import Path
 from .batch import UsageError, deadline, plan_inputs, safe_name
 from .extract import MAX_INPUT_MB
 from .model import Plan
-from .sniff import ExtractError
+from .extract.sniff import ExtractError
 
 EXIT_OK, EXIT_CHANGES, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 FAIL_ON = ("changed", "added", "removed")
@@ -39,7 +39,7 @@ def _print(line: str) -> None:
 
 def load_plan(raw: str, args) -> Plan:
     """The plan an input stands for: a ``plan.json`` read back, or the pipeline run on the file
-    or folder.  :class:`~pipeline.sniff.ExtractError` (one line) when it cannot be had."""
+    or folder.  :class:`~pipeline.extract.sniff.ExtractError` (one line) when it cannot be had."""
     from .plan_io import PlanJsonError, plan_json_of, read_plan_json
     path = Path(raw)
     if not path.exists():

@@ -1,6 +1,6 @@
 """Control characters out of extracted text, so that every exporter writes valid XML.
 
-Used by every reader (:mod:`pipeline.plain_text`, :mod:`pipeline.docx_text`; the PDF path may
+Used by every reader (:mod:`pipeline.extract.text`, :mod:`pipeline.extract.docx`; the PDF path may
 call :func:`clean_controls` on its lines).  XML 1.0 (§2.2 ``Char``) forbids the C0 controls
 other than TAB, LF and CR, lone surrogates and U+FFFE/U+FFFF; DEL and the C1 controls
 (U+007F–U+009F) are allowed but print nothing and are left by a wrong decoding.  Vertical tab,

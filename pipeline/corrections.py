@@ -45,7 +45,7 @@ from pathlib import Path
 import regex
 
 from .model import Alignment, Finding, Plan
-from .sniff import ExtractError
+from .extract.sniff import ExtractError
 
 COUNTRY = regex.compile(r"[A-Za-z]{2}")
 METADATA_KEYS = ("country", "date", "issuer", "name")

@@ -15,11 +15,11 @@ import pytest
 from lxml import etree
 
 from pipeline.build import paths_to_plan
-from pipeline.docx_package import Styles
-from pipeline.docx_text import docx_to_blocks
+from pipeline.extract.docx_package import Styles
+from pipeline.extract.docx import docx_to_blocks
 from pipeline.extract import file_to_blocks
 from pipeline.model import Location
-from pipeline.wordnum import WordNumbering
+from pipeline.extract.wordnum import WordNumbering
 
 from .fixtures.docx_constructs import rewrite
 

@@ -5,9 +5,9 @@ import pytest
 
 from pipeline.build import paths_to_plan
 from pipeline.extract import ExtractError, file_to_blocks
-from pipeline.plain_text import decode_text, strip_markdown
+from pipeline.extract.text import decode_text, strip_markdown
 from pipeline.model import Location
-from pipeline.plain_text import decode_bytes, text_to_blocks
+from pipeline.extract.text import decode_bytes, text_to_blocks
 
 from .conftest import NAP
 from .fixtures.build import build_docx

@@ -68,7 +68,7 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
     if name == "encrypted-pdf":
         return FILES / "encrypted.pdf", "encrypted PDF: it needs a password (--password)"
     if name == "scanned-pdf":  # a page of grey noise: OCR, where Tesseract is installed, reads nothing on it
-        from pipeline import ocr
+        from pipeline.extract import ocr
         return FILES / "scanned.pdf", ("PDF has no text layer, and OCR found no text on its pages" if ocr.available()
                                        else "PDF has no text layer (scanned images?): it needs OCR first")
     if name == "not-a-zip-docx":

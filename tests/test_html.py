@@ -19,9 +19,9 @@ from lxml import etree
 
 from pipeline.build import paths_to_plan
 from pipeline.extract import ExtractError, file_to_blocks
-from pipeline.html_page import decode_html, parse_html
-from pipeline.html_text import html_to_blocks, page_to_blocks
-from pipeline.sniff import sniff_format
+from pipeline.extract.html_page import decode_html, parse_html
+from pipeline.extract.html import html_to_blocks, page_to_blocks
+from pipeline.extract.sniff import sniff_format
 
 from .conftest import NAP, ROOT
 from .fixtures.html_pages import PORTAL_TEXTS

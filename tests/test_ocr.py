@@ -1,4 +1,4 @@
-"""OCR of scanned PDFs (pipeline/ocr.py): the reference plan's Russian and Turkmen versions as
+"""OCR of scanned PDFs (pipeline/extract/ocr.py): the reference plan's Russian and Turkmen versions as
 image-only PDFs (tests/fixtures/scans.py: grey JPEG pages at 150 dpi, one page turned 90°, one
 stamped; and two pages of the table-layout PDF), read against the text layer."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ocr
+from pipeline.extract import ocr
 from pipeline.build import paths_to_plan
 from pipeline.extract import ExtractError, Limits, file_to_blocks
 
@@ -97,7 +97,7 @@ def test_ruled_table_on_a_scan_reads_cell_by_cell():
     """scan-table-ru.pdf: pages 31-32 of nap-table.pdf as images.  The image's rules make the
     same tables, rows and cells as the text layer's drawn ones; the cells' text is the same
     but for the dash OCR reads as a hyphen (and the bars it read on the rules are gone)."""
-    from pipeline.extract import _pdf_pages, read_pages
+    from pipeline.extract.pdf import _pdf_pages, read_pages
     scanned, _ = _pdf_pages(FILES / "scan-table-ru.pdf", Limits(page_workers=2))
     printed, _ = read_pages(FILES / "nap-table.pdf", Limits(), 30, 32)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import pdfium_text
+from pipeline.extract import pdfium as pdfium_text
 from pipeline.build import paths_to_plan
 from pipeline.extract import Limits
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex
 import pytest
 
-from pipeline import extract, pdf_tables
+from pipeline.extract import pdf, pdf_tables
 from pipeline.extract import Limits, file_to_blocks
 
 from .conftest import NAP, ROOT
@@ -292,7 +292,7 @@ def test_running_footers_with_the_page_number_wherever_they_stand():
     tables = (1, 3, 4, 4, 6, 6, 7)
     pages = [_page([(f"Table {tables[n - 1]}. Indicators", 60), ("Body text of the page.", 80),
                     (f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}", 760)]) for n in range(1, 8)]
-    running = extract._running_lines(pages)
+    running = pdf._running_lines(pages)
     assert [[l["text"] for l in lines if id(l) in running] for lines in pages] == [
         [f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}"] for n in range(1, 8)]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from .plain_text import looks_like_text
+from .text import looks_like_text
 
 
 class ExtractError(Exception):

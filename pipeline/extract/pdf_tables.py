@@ -139,7 +139,7 @@ HEAD_LINES = 4  # the most printed lines a head row may take
 HEAD_FILL = 0.6  # a column head is short: one of them ends before this share of the way to the next
 MIN_HEADS = 3  # the fewest columns a whitespace table may have
 FREE = 0.4  # a gutter stays open while a strip this many ems wide is free of words in every line
-ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (see extract._paragraphs)
+ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (see pdf._paragraphs)
 END_GAP = 2.5  # a gap of this many line heights ends the table
 
 
@@ -227,7 +227,7 @@ def _printed_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]
 
 
 def _bold(words: list[dict]) -> str:
-    """The leading bold text of a cell line (as :func:`pipeline.extract._line_record` counts it)."""
+    """The leading bold text of a cell line (as :func:`pipeline.extract.pdf._line_record` counts it)."""
     out = []
     for word in words:
         if word["bold"] < len(word["text"]):
@@ -272,7 +272,7 @@ def _columns_filled(table_row: list[list[list[dict]]]) -> int:
 
 
 def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> tuple[dict | None, int]:
-    """The table (as :func:`pipeline.pdfium_text.table_record` gives one) of printed rows
+    """The table (as :func:`pipeline.pdfium.table_record` gives one) of printed rows
     whose columns are parted by ``gutters`` — each gutter's widest free strip is a border at
     its middle; a table row starts after a gap (:func:`_starts_row`) — and how many of the
     printed rows it takes: trailing rows with words in one column only (a short heading or

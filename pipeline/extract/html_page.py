@@ -1,6 +1,6 @@
 """What an HTML page is before it is read: its text (encoding from a byte-order mark, the
 declaration or detection), lxml's tree of it, the classes its style sheet hides on screen and
-in print, and the size of each element's text — for :mod:`pipeline.html_text`.
+in print, and the size of each element's text — for :mod:`pipeline.extract.html`.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import codecs
 import regex
 from lxml import etree, html
 
-from .controls import shelter_xml
-from .plain_text import _BOMS, _decode, decode_bytes
+from ..controls import shelter_xml
+from .text import _BOMS, _decode, decode_bytes
 
 SKIP = frozenset(("head", "script", "style", "template", "noscript", "title", "meta", "link", "iframe", "frame",
                   "object", "embed", "applet", "svg", "canvas", "video", "audio", "map", "img", "button", "input",

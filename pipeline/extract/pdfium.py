@@ -9,11 +9,11 @@ what pdfminer reads, it is put right: a space drawn as a text object PDFium meas
 wide is put back (:func:`dropped_spaces`), and a line PDFium breaks before a hyphen drawn
 apart is joined without a space.  On a page where some printed row shows the wide gaps of
 column heads, running-text lines also carry their words (:func:`_add_words`), for
-:func:`pipeline.pdf_tables.whitespace_tables`.
+:func:`pipeline.extract.pdf_tables.whitespace_tables`.
 
 Tables: the page's path objects are classified into lines, rectangles and curves by
 pdfminer's own rules, with how each is painted (:func:`page_paths`), and
-:func:`pipeline.pdf_tables.find_tables` — pdfplumber's table finder over what a reader sees
+:func:`pipeline.extract.pdf_tables.find_tables` — pdfplumber's table finder over what a reader sees
 — finds the tables and their cells; each character then goes to the cell holding its
 centre, as on pdfplumber's path.  So plan.json compares equal through both engines apart
 from bounding boxes (``tests/test_pdf_engines.py``), at a fraction of the cost: pdfminer's
@@ -401,7 +401,7 @@ def _tokens(text: str, first: int, gaps: frozenset) -> list[tuple[int, int]]:
 
 
 def _words(textpage, first: int, text: str, view: View, buffer, gaps: frozenset) -> list[dict]:
-    """The words of a line (as :mod:`pipeline.pdf_tables` reads them): each one's text, box
+    """The words of a line (as :mod:`pipeline.extract.pdf_tables` reads them): each one's text, box
     (the vertical extent as pdfminer places its first glyph), font size and bold prefix."""
     import pypdfium2.raw as raw
     out = []

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import regex
 
-from .controls import Reading, clean_controls
-from .model import Block, Location
-from .text import normalize
+from ..controls import Reading, clean_controls
+from ..model import Block, Location
+from ..text import normalize
 
 
 _MD_HEADING = regex.compile(r"^(#{1,6})\s+")
@@ -168,7 +168,7 @@ def decode_text(data: bytes) -> str:
 
 
 def looks_like_text(head: bytes) -> bool:
-    """Do a file's first bytes hold text in some encoding (for :mod:`pipeline.sniff`): a
+    """Do a file's first bytes hold text in some encoding (for :mod:`pipeline.extract.sniff`): a
     byte-order mark, UTF-16/32 without one, or bytes with control bytes at most 1 in 100 (a
     text with a stray NUL or ESC is text; binary data has many)?
 

@@ -100,7 +100,7 @@ class WordNumbering:
     level's counter restarts when a higher level is used, or, as Word does ([MS-OI29500]
     2.1.223), when the level its ``lvlRestart`` names or a higher one is used (never for 0); ``lvlText`` (``%1.%2.``) composes the label, each level
     in its own format unless the level asks for legal numbering (``isLgl``).  ``styles`` (a
-    :class:`pipeline.docx_package.Styles`) gives the numbering of paragraph styles.
+    :class:`pipeline.extract.docx_package.Styles`) gives the numbering of paragraph styles.
     """
 
     def __init__(self, root, styles):

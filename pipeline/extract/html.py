@@ -30,7 +30,7 @@ LibreOffice or Word (also Word's HTML named ``.doc``) — the blocks a DOCX give
   in the content (status boxes, copyright lines) is for the split stage's ``[boilerplate]``.
 * Encoding: a byte-order mark, else the ``<meta charset>``/``http-equiv``/XML declaration (but
   well-formed UTF-8 letters are UTF-8 whatever a stale declaration says), else detection
-  (:func:`pipeline.plain_text.decode_bytes`, charset-normalizer).  Control characters are
+  (:func:`pipeline.extract.text.decode_bytes`, charset-normalizer).  Control characters are
   removed and recorded (:func:`pipeline.controls.clean_controls`).
 """
 from __future__ import annotations
@@ -40,12 +40,12 @@ from pathlib import Path
 
 import regex
 
-from .controls import Reading, clean_controls
-from .docx_text import _collapse
+from ..controls import Reading, clean_controls
+from .docx import _collapse
 from .html_page import (HIDDEN_STYLE, MAX_DEPTH, SKIP, decode_html, measure, parse_html, style_sheet_classes,
                         tag_of)
-from .model import Block, Location
-from .text import normalize
+from ..model import Block, Location
+from ..text import normalize
 from .wordnum import format_number
 
 
@@ -162,7 +162,7 @@ class _Reader:
     being gathered, and what was read or left out."""
 
     def __init__(self, root, file_index: int):
-        from .lexicon import boilerplate_patterns
+        from ..lexicon import boilerplate_patterns
         self.file, self.tree = file_index, root.getroottree()
         self.sizes = measure(root)
         self.total = max(self.sizes[root][0], 1)

@@ -1,104 +1,23 @@
-"""Stage 1 — extract: a source file to a sequence of :class:`~pipeline.model.Block`.
-
-* ``.txt``/``.md``: one block per non-empty line; markdown emphasis and list marks
-  (``**``, ``*…*``, ``- 1.**``, ``#``) are removed, ``#`` gives a heading level.
-* ``.docx`` (python-docx): body paragraphs and table cells in document order, heading
-  level from the paragraph style, leading bold runs as the ``bold`` hint, section
-  headers/footers as page furniture.
-* ``.pdf`` (PDFium's text layer, pdfplumber's for garbled pages or on request): lines
-  grouped into paragraphs by vertical gaps and font changes, ``breaks`` where the printed
-  lines ended; tables drawn with rules or filled cells (:mod:`pipeline.pdf_tables`) and
-  tables aligned by whitespace alone read cell by cell, each cell's blocks boxed by its
-  rectangle; running headers, footers and page numbers (text repeated in the page margins,
-  or a title printed with the page number at the top or foot of the text) marked as
-  furniture; heading level from font size.
-
-Unreadable input raises :class:`ExtractError` with a one-line reason.
-"""
+"""The PDF reader of the extract stage: pages through PDFium (:mod:`.pdfium`), or
+pdfplumber for garbled pages and on request (``--pdf-engine plumber``); OCR for pages
+without a usable text layer (:mod:`.ocr`); lines grouped into paragraphs, tables drawn
+with rules or filled cells or aligned by whitespace read cell by cell (:mod:`.pdf_tables`),
+running heads and footers set apart as furniture, line-end hyphenation undone."""
 from __future__ import annotations
 
-import hashlib
 import statistics
-from dataclasses import dataclass, replace
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import regex
 
-from . import pdf_tables, pdfium_text
-from .controls import Reading
-from .model import Block, Location, OcrPage, Removed, Skipped, Source
-from .docx_text import check_docx, docx_to_blocks
-from .html_text import _html_blocks
-from .plain_text import text_to_blocks
-from .sniff import ExtractError, sniff_format
-from .text import Words, join_lines, normalize, text_quality, vocabulary
+from ..model import Block, Location, OcrPage
+from ..text import Words, join_lines, normalize, vocabulary
+from . import pdf_tables, pdfium
+from .limits import Limits
+from .sniff import ExtractError
 
-
-MAX_INPUT_MB = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """How to read an input: its PDF password, how many bytes a file (or a DOCX's parts, once
-    inflated) may take, and which engine reads PDF pages."""
-
-    password: str | None = None
-    max_bytes: int = MAX_INPUT_MB << 20
-    pdf_engine: str = "auto"  # "auto": pages through pypdfium2 (pdfplumber for garbled ones); "plumber": all pages
-    page_workers: int = 1  # processes sharing one long PDF's pages
-    ocr: str = "auto"  # "auto": OCR for pages without a text layer or with a garbled one; "always"; "never"
-    ocr_lang: str | None = None  # Tesseract's languages ("rus+kaz"); None: by each page's script (pipeline.ocr)
-
-    @property
-    def max_mb(self) -> int:
-        return self.max_bytes >> 20
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -> tuple[Source, tuple[Block, ...]]:
-    """Read ``path`` into its :class:`Source` record and its blocks in reading order."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise ExtractError(f"file is {size / 2**20:.0f} MB, over the {limits.max_mb} MB limit (--max-input-mb)")
-    fmt = sniff_format(path)
-    reading, recognised = None, ()
-    if fmt == "docx":
-        check_docx(path, limits)
-        reading, pages = docx_to_blocks(path, file_index), None
-    elif fmt == "pdf":
-        blocks, pages, recognised = _pdf_blocks(path, file_index, limits)
-    elif fmt == "html":
-        blocks, pages = _html_blocks(path, file_index)
-    else:
-        reading, pages = text_to_blocks(path, file_index), None
-    if reading is not None:
-        blocks = list(reading.blocks)
-    chars, garbled = text_quality(b.text for b in blocks)
-    source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
-                    chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading))
-    return source, tuple(blocks)
-
-
-def _reading_facts(reading: Reading | None) -> dict:
-    """What a reader met besides text, as :class:`Source` fields."""
-    if reading is None:
-        return {}
-    return {"encoding": reading.encoding, "replaced": reading.replaced_count, "replaced_at": reading.replaced,
-            "removed": tuple(Removed(loc, codes) for loc, codes in reading.removed),
-            "skipped": tuple(Skipped(loc, reason) for loc, reason in reading.skipped),
-            "package": reading.kind if reading.kind not in (None, "docx") else None}
-
-
-# --- PDF -----------------------------------------------------------------------------------
 
 MARGIN = 0.07  # share of the page height at top and bottom where running heads live
 _DIGITS = regex.compile(r"\d+")
@@ -136,7 +55,7 @@ def _same_glyph(a: dict, b: dict) -> bool:
 
 
 def _line_words(text: str, chars: list[dict]) -> list[dict] | None:
-    """The words of a pdfplumber line (as :mod:`pipeline.pdf_tables` reads them): each
+    """The words of a pdfplumber line (as :mod:`pipeline.extract.pdf_tables` reads them): each
     one's text, box (the vertical extent of its first glyph), font size and bold prefix;
     None when the characters do not spell the text."""
     chars = [c for k, c in enumerate(chars) if not k or not _same_glyph(chars[k - 1], c)]
@@ -177,7 +96,7 @@ def _inside(obj: dict, bboxes) -> bool:
 
 def _page_paths(page) -> list[dict]:
     """pdfplumber's lines, rectangles and curves of a page, each with its fill colour as
-    ``paint`` (what :func:`pipeline.pdf_tables.find_tables` compares)."""
+    ``paint`` (what :func:`pipeline.extract.pdf_tables.find_tables` compares)."""
     return [{**obj, "paint": pdf_tables.paint_of(obj.get("non_stroking_color"))}
             for obj in page.lines + page.rects + page.curves]
 
@@ -191,7 +110,7 @@ def _page_tables(page, page_no: int) -> list[dict]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
         return _page_lines(inner.crop(bbox, strict=False), page_no, page.height, False)  # a cell may overhang the page
     tables = pdf_tables.find_tables(_page_paths(page), page.width, page.height)
-    return [pdfium_text.table_record(table, lines_of) for table in tables]
+    return [pdfium.table_record(table, lines_of) for table in tables]
 
 
 def _open_pdf(path: Path, password: str | None):
@@ -218,13 +137,13 @@ def _fast_document(path: Path, limits: Limits):
     if limits.pdf_engine != "auto":
         return None
     try:
-        return pdfium_text.open_document(str(path), limits.password)
+        return pdfium.open_document(str(path), limits.password)
     except Exception:  # PDFium refuses what pdfplumber may still read: the slow path decides
         return None
 
 
 def _fast_content(page, page_no: int) -> dict | None:
-    content = pdfium_text.page_content(page, page_no)
+    content = pdfium.page_content(page, page_no)
     if content is None:
         return None
     lines, tables, height = content
@@ -240,7 +159,7 @@ def _fast_content(page, page_no: int) -> dict | None:
 
 def _whitespace_tables(content: dict, page_no: int) -> dict:
     """The page with its tables aligned by whitespace alone taken out of the running text
-    (:func:`pipeline.pdf_tables.whitespace_tables`); the lines' words are dropped then."""
+    (:func:`pipeline.extract.pdf_tables.whitespace_tables`); the lines' words are dropped then."""
     flow, found = pdf_tables.whitespace_tables(content["lines"], page_no)
     for line in _all_lines(content):
         line.pop("words", None)
@@ -330,7 +249,7 @@ def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
 
 def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     """Put in ``pages`` the OCR of those without a text layer or with a garbled one
-    (:mod:`pipeline.ocr`, ``limits.ocr``), where it reads better; each such page keeps its OCR
+    (:mod:`pipeline.extract.ocr`, ``limits.ocr``), where it reads better; each such page keeps its OCR
     facts under ``"ocr"`` (:class:`OcrPage`, for ``Source.ocr``).  How many pages OCR read (0
     without Tesseract)."""
     from . import ocr

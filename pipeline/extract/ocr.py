@@ -17,14 +17,14 @@ temporary files; tesserocr saves loading a model per page (about 0.3 s for the L
 model, under 0.05 s for ``rus``) but ships a second copy of the engine in its wheel.
 
 Each recognised line becomes the record the text-layer path builds
-(:func:`pipeline.extract._line_record`): ``text``, ``page``, ``x0``/``x1``/``top``/``bottom``
+(:func:`pipeline.extract.pdf._line_record`): ``text``, ``page``, ``x0``/``x1``/``top``/``bottom``
 in PDF points of the upright page, ``size`` and ``bold`` (``""``: OCR does not tell weights),
-and its ``words`` (for :func:`pipeline.pdf_tables.whitespace_tables`).  The vertical extent is
+and its ``words`` (for :func:`pipeline.extract.pdf_tables.whitespace_tables`).  The vertical extent is
 placed as pdfminer places a glyph — from the baseline, one em high above the font's descent —
 and the font size is estimated from how far capitals and ascenders rise above the baseline
 (:func:`line_size`), then settled over the document (:func:`settle_sizes`), so paragraphs,
 running heads and headings are told apart as on a text layer.  Ruled tables are found from the
-image's long dark rules (:func:`image_rules`) by :func:`pipeline.pdf_tables.find_tables`, as
+image's long dark rules (:func:`image_rules`) by :func:`pipeline.extract.pdf_tables.find_tables`, as
 for drawn ones.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 
 import regex
 
-from .text import normalize, text_quality
+from ..text import normalize, text_quality
 
 DPI = 300  # Tesseract reads body text best with capitals 20-30 pixels high
 GARBLED_PAGE = 0.05  # share of garbled glyphs that sends a text-layer page to OCR (as GARBLED_TEXT reports)
@@ -115,7 +115,7 @@ def check_models(languages: str) -> None:
 
 @functools.cache
 def _lexicon_scripts() -> dict[str, str]:
-    from .lexicon import load_lexicons
+    from ..lexicon import load_lexicons
     return {code: lex.script for code, lex in load_lexicons().items()}
 
 
@@ -332,7 +332,7 @@ _CONF = regex.compile(r"x_wconf (\d+)")
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 CAP_HEIGHT = 0.68  # capitals, digits and ascenders above the baseline, in ems (Times 0.66-0.68, Arial 0.72)
 X_HEIGHT = 0.47  # lower-case letters without ascenders (Times 0.45, Arial 0.52)
-DESCENT = 0.21  # the font's descent below the baseline, in ems (pdfminer's glyph box, extract._line_record)
+DESCENT = 0.21  # the font's descent below the baseline, in ems (pdfminer's glyph box, pdf._line_record)
 # Letters whose tops stand at the cap height: capitals without marks above, digits, ascenders,
 # and small letters with a dot or mark above (i, j, ä, ö, ü, ý, ň, ž, й, ё rise about as high).
 _RISING = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÇŞАБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯӘҒҚҢӨҰҮҺІ0123456789"
@@ -471,7 +471,7 @@ _INK = bytes(49 if v < DARK else 48 for v in range(256))  # grey level -> b"1" (
 def image_rules(image, scale: float) -> list[dict]:
     """The image's horizontal and vertical rules — dark runs at least ``RULE_INCHES`` long,
     one per group of adjacent pixel rows (columns) — as pdfplumber's line objects in points,
-    what :func:`pipeline.pdf_tables.find_tables` takes."""
+    what :func:`pipeline.extract.pdf_tables.find_tables` takes."""
     from PIL import Image
     least = round(RULE_INCHES * DPI)
     out = []
@@ -509,10 +509,10 @@ def _line_object(x0: float, top: float, x1: float, bottom: float) -> dict:
 
 def page_tables(lines: list[dict], rules: list[dict], width: float, height: float) -> tuple[list, list]:
     """The page's running-text lines outside its ruled tables, and those tables (as
-    :func:`pipeline.pdfium_text.table_record` gives them): each word goes to the cell holding
+    :func:`pipeline.extract.pdfium.table_record` gives them): each word goes to the cell holding
     its centre; a line's words outside every cell stay a line of running text; the bars
     Tesseract reads on vertical rules are dropped (:func:`_without_rules`)."""
-    from . import pdf_tables, pdfium_text
+    from . import pdf_tables, pdfium
     tables = pdf_tables.find_tables(rules, width, height) if rules else []
     if not tables:
         return lines, []
@@ -531,7 +531,7 @@ def page_tables(lines: list[dict], rules: list[dict], width: float, height: floa
                 inside.setdefault(key, {}).setdefault(id(line), (line, []))[1].append(word)
         if rest:
             flow.append(_line_of(line, rest))
-    records = [pdfium_text.table_record(table, lambda r, c, _bbox, t=t: [
+    records = [pdfium.table_record(table, lambda r, c, _bbox, t=t: [
         {k: v for k, v in _line_of(line, words).items() if k != "words"}
         for line, words in inside.get((t, r, c), {}).values()]) for t, table in enumerate(tables)]
     return flow, records

@@ -1,8 +1,8 @@
 """DOCX to blocks for the extract stage, read as Word displays the document.
 
 * Body paragraphs and table cells in document order (``w:body`` iterated with lxml; the
-  package through :mod:`pipeline.docx_package`): heading level from the paragraph style,
-  leading bold runs as the ``bold`` hint, Word's automatic numbers (:mod:`pipeline.wordnum`,
+  package through :mod:`pipeline.extract.docx_package`): heading level from the paragraph style,
+  leading bold runs as the ``bold`` hint, Word's automatic numbers (:mod:`pipeline.extract.wordnum`,
   also on a paragraph that shows nothing but its number — a numbered table cell), line
   breaks (``w:br``) as ``Block.breaks``.
 * Tracked changes as if accepted: insertions and moves-to in, deletions and moves-from out;
@@ -28,11 +28,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .controls import Reading, clean_controls
+from ..controls import Reading, clean_controls
 from .docx_package import W, Package, Styles, check_docx, on
-from .model import Block, Location
+from ..model import Block, Location
 from .sniff import ExtractError
-from .text import normalize
+from ..text import normalize
 from .wordnum import WordNumbering, format_number, symbol_text
 
 __all__ = ["check_docx", "docx_to_blocks"]

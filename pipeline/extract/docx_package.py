@@ -1,6 +1,6 @@
 """A WordprocessingML package opened for reading: its parts found through their relationships
 (ECMA-376 Part 2, Open Packaging Conventions), parsed safely, and its styles looked up once per
-style id.  Serves :mod:`pipeline.docx_text`.
+style id.  Serves :mod:`pipeline.extract.docx`.
 
 The main part is whatever ``_rels/.rels`` names as the office document, so ``.docx``,
 ``.docm`` (macros: never run, never read), ``.dotx`` and ``.dotm`` (templates) read alike;
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import regex
 from lxml import etree
 
-from .controls import shelter_xml
+from ..controls import shelter_xml
 from .sniff import ExtractError
 
 if TYPE_CHECKING:  # extract imports the readers; Limits is only named here
-    from .extract import Limits
+    from .limits import Limits
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"

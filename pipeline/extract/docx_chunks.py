@@ -1,7 +1,7 @@
 """The text of a DOCX ``altChunk`` part (ECMA-376 Part 1 §17.17.2.1): content in another format
 that Word imports where the chunk stands.  HTML (``text/html``, ``application/xhtml+xml``) is read
 as its block elements' text, plain text as its lines; other kinds (RTF, MHTML, a nested DOCX)
-are not read.  Serves :mod:`pipeline.docx_text`."""
+are not read.  Serves :mod:`pipeline.extract.docx`."""
 from __future__ import annotations
 
 from lxml import etree, html
@@ -19,7 +19,7 @@ def chunk_paragraphs(package, name: str) -> list[tuple[str, int]] | None:
     if kind in _HTML_TYPES or name.lower().endswith((".htm", ".html", ".xhtml")):
         return html_paragraphs(data)
     if kind == "text/plain" or name.lower().endswith(".txt"):
-        from .plain_text import decode_bytes
+        from .text import decode_bytes
         return [(line, 0) for line in decode_bytes(data)[0].splitlines() if line.strip()]
     return None
 

@@ -19,9 +19,11 @@ ACT_FIELDS = ("indicators", "agencies", "period")
 ASIDE_PARTS = ("footnote", "endnote", "textbox")  # Location.part of text printed aside from the flow: notes
 TERMINAL = tuple(".!?;:…»\"”)")
 MAX_HEADING = 300
-ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3}){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
-ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])\s+(?P<text>\S.*)"
-                        r"|(?P<num2>\d{1,3}(?:\.\d{1,3})+)\s+(?P<text2>\S.*)", regex.S)
+# Printed numbers: up to three digits at the first level (a year is no number of an item), any number
+# of digits at the levels under it ("1.1.1000").
+ACT_DEEP = regex.compile(r"(?P<num>\d{1,3}(?:\.\d+){2,})(?P<dot>\.)?\s+(?P<text>\S.*)", regex.S)
+ACT_ANY = regex.compile(r"(?P<num>\d{1,3}(?:\.\d+)*)(?P<dot>[.)])\s+(?P<text>\S.*)"
+                        r"|(?P<num2>\d{1,3}(?:\.\d+)+)\s+(?P<text2>\S.*)", regex.S)
 GAZETTEER = load_gazetteer()
 
 

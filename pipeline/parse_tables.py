@@ -181,7 +181,7 @@ def _merged_down(state: ParseState, act: ActivityBuilder, row_loc: Location, res
 INHERITED = ("agencies", "period", "indicators")  # fields a merged cell gives every row it covers
 
 
-_NUMBER = regex.compile(r"\d{1,3}(?:\.\d{1,3})*")
+_NUMBER = regex.compile(r"\d{1,4}(?:\.\d+)*")
 
 
 def _row_continues(state: ParseState, current: ActivityBuilder, row_loc: Location, text_cell, first: bool) -> bool:

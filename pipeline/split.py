@@ -30,7 +30,7 @@ HEADING_GAP = 12  # blocks: headings further apart than this before a plan's fir
 TOC_LINE = regex.compile(r"(?:\.{4,}|…{2,}|(?:\.\s){4,}|_{4,})\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$")
 SHORT = 25  # letters: a block this short may be re-labelled by its neighbours
 LETTER = regex.compile(r"\p{L}")
-NUMBERED = regex.compile(r"(?P<num>\d{1,3}(?:\.\d{1,3})*)[.)]?\s+\S")  # a numbered item's leading number
+NUMBERED = regex.compile(r"(?P<num>\d{1,3}(?:\.\d+)*)[.)]?\s+\S")  # a numbered item's leading number
 
 
 def letters(text: str) -> int:

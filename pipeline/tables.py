@@ -30,7 +30,7 @@ from .model import Block
 
 Row = dict  # grid column (1-based) -> the cell's paragraphs (list[Block])
 
-ROW_NUMBER = regex.compile(r"(?:№\s*)?(?P<num>\d{1,4}(?:\.\d{1,4})*)[.)]?")
+ROW_NUMBER = regex.compile(r"(?:№\s*)?(?P<num>\d{1,4}(?:\.\d+)*)[.)]?")
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _DATE = regex.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})(?!\d)")
 _INITIALS = regex.compile(r"(?<!\p{L})\p{Lu}\.\s?\p{Lu}\.(?!\p{L})|(?<!\p{L})\p{Lu}\p{Ll}+\s+\p{Lu}\.\s?\p{Lu}\.")

@@ -229,3 +229,15 @@ def test_cells_merged_down_hold_for_every_row(tmp_path, lang):
     assert [a.period.raw for a in acts] == [rows[0][3], rows[0][3], rows[2][3], rows[3][3]]
     assert [len(a.fields) for a in acts] == [2, 0, 1, 2]  # printed once, where it stands
     assert plan.coverage.source_chars == plan.coverage.accounted_chars
+
+
+def test_printed_numbers_of_any_length_under_the_first_level(tmp_path):
+    """1.1.999, 1.1.1000 and 1.1.1001 are activities with their numbers as printed."""
+    text = ("ACTION PLAN 2024-2026\n\nPart I: Prevention\n\nSection 1.1: Awareness\n\nActivities:\n\n"
+            + "".join(f"1.1.{n}. Hold information session number {n}.\n\nResponsible: Ministry of Education.\n\n"
+                      for n in (999, 1000, 1001)))
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    plan = _plan(path)
+    assert [a.number for a in _acts(plan)] == ["1.1.999", "1.1.1000", "1.1.1001"]
+    assert plan.unparsed == ()

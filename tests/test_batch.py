@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -12,6 +14,8 @@ import pytest
 
 from .conftest import KYRGYZ, NAP, ROOT
 from .processes import group, start, survivors
+
+FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 
 
 def polyplan(*args):
@@ -35,7 +39,7 @@ def test_two_workers_give_what_one_gives(tmp_path):
     assert one.stdout.splitlines()[:-1] == two.stdout.splitlines()[:-1]
     last = two.stdout.splitlines()[-1]
     assert last.startswith("batch: 3 inputs (2 done, 0 unchanged, 1 failed); 147 activities; "
-                           "findings: 0 info, 36 warning, 22 error; ")
+                           "findings: 0 info, 24 warning, 22 error; ")
     assert _outputs(tmp_path / "one") == _outputs(tmp_path / "two")
     batch = json.loads((tmp_path / "two" / "_batch.json").read_text(encoding="utf-8"))
     assert [(e["input"], e["status"]) for e in batch["inputs"]] == [
@@ -140,3 +144,61 @@ def test_batch_workers_die_with_a_killed_command(tmp_path):
     proc.kill()
     proc.wait()
     assert survivors(proc.pid) == []
+
+
+def _holding(pgid: int, path: Path) -> int | None:
+    """The process of the command's group (not the command itself) that has ``path`` open."""
+    for pid in group(pgid):
+        if pid == pgid:
+            continue
+        try:
+            if any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                return pid
+        except OSError:
+            continue
+    return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+@pytest.mark.parametrize("kills", [1, 2])
+def test_a_killed_worker_costs_only_its_own_input(kills, tmp_path):
+    """The worker reading one input is killed as the out-of-memory killer does (SIGKILL): a fresh
+    worker reads it again; killed again, it is reported failed with the reason in _batch.json,
+    and the eleven other inputs are done either way."""
+    slow = tmp_path / "table" / "plan.pdf"  # the 81-page table PDF through pdfplumber: seconds to read
+    slow.parent.mkdir()
+    shutil.copy(FILES / "nap-table.pdf", slow)
+    others = []
+    for n in range(11):
+        (tmp_path / f"ed{n}").mkdir()
+        others.append(tmp_path / f"ed{n}" / "plan.txt")
+        shutil.copy(KYRGYZ, others[-1])
+    out = tmp_path / "out"
+    proc = start(*others[:5], slow, *others[5:], "--out", out, "--workers", "2", "--pdf-engine", "plumber",
+                 "--format", "json")
+    killed, deadline = [], time.monotonic() + 120
+    while len(killed) < kills and time.monotonic() < deadline and proc.poll() is None:
+        pid = _holding(proc.pid, slow)
+        if pid is not None and pid not in killed:
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        time.sleep(0.01)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert len(killed) == kills
+    batch = json.loads((out / "_batch.json").read_text(encoding="utf-8"))["inputs"]
+    assert [r["input"] for r in batch] == list(map(str, [*others[:5], slow, *others[5:]]))
+    assert [r["status"] for r in batch if r["input"] != str(slow)] == ["ok"] * 11
+    assert sorted(p.parent.name for p in out.glob("*/plan.json")) == sorted(
+        [f"ed{n}-plan-txt" for n in range(11)] + (["plan-pdf"] if kills == 1 else []))
+    record = batch[5]
+    if kills == 1:
+        assert (proc.returncode, stderr, record["status"]) == (0, "", "ok")
+    else:
+        reason = ("the process reading it was killed (SIGKILL, as the system does when memory runs out), "
+                  "and again when retried")
+        assert (record["status"], record["reason"]) == ("failed", reason)
+        assert (proc.returncode, stderr) == (3, f"polyplan: error: {slow}: {reason}\n")
+    assert stdout.splitlines()[-1].startswith(f"batch: 12 inputs ({12 - (kills - 1)} done, 0 unchanged, "
+                                              f"{kills - 1} failed)")
+    assert survivors(proc.pid) == []
+    assert [p.name for p in out.rglob(".*") if p.name != ".polyplan.json"] == []  # the killed worker's leftovers

@@ -35,7 +35,7 @@ def test_accepted_findings_leave_the_summary_and_the_exit_code(tmp_path):
     after = polyplan("extract", KYRGYZ, "--out", out, "--fail-on", "warning", "--format", "json", "--accept", accept)
     assert after.returncode == 0, after.stderr
     assert after.stdout == (f"{KYRGYZ}: kyrgyz-programme-2022-2025-txt: no versions; 0 findings, 1 accepted; "
-                            "coverage 11158/11158\n")  # the changed accept file redid the plan
+                            "42 paragraphs or cells unparsed; coverage 11158/11158\n")  # the changed accept file redid the plan
     data = json.loads((out / "kyrgyz-programme-2022-2025-txt" / "plan.json").read_text(encoding="utf-8"))
     assert [(f["code"], f.get("accepted")) for f in data["findings"]] == [("NO_STRUCTURE", True)]
     batch = json.loads((out / "_batch.json").read_text(encoding="utf-8"))

@@ -78,7 +78,7 @@ def test_bad_input_is_one_stderr_line_exit_3_and_the_batch_goes_on(tmp_path):
     result = polyplan("extract", bad, tmp_path / "missing.docx", NAP["txt"], "--out", tmp_path / "out")
     assert result.returncode == 3
     assert result.stderr.splitlines() == [
-        f"polyplan: error: {bad}: corrupt or truncated PDF (PdfminerException)",
+        f"polyplan: error: {bad}: the PDF is damaged and could not be repaired (neither PDF reader opens it)",
         f"polyplan: error: {tmp_path / 'missing.docx'}: no such file or folder"]
     assert (tmp_path / "out" / "nap-2020-2022-txt" / "plan.json").exists()
     assert not (tmp_path / "out" / "broken-pdf").exists()

@@ -225,7 +225,7 @@ def test_pdf_paragraphs_headings_and_bold_labels():
 
 @pytest.mark.parametrize("content, message", [
     (b"", "empty file"),
-    (b"%PDF-1.7\n%broken", "corrupt or truncated PDF"),
+    (b"%PDF-1.7\n%broken", r"the PDF is damaged and could not be repaired \(neither PDF reader opens it\)"),
     (b"PK\x03\x04broken zip", r"not a valid ZIP archive \(a truncated or corrupt DOCX\)"),
     (b"\x00\x01\x02\x03binary", "unsupported format"),
 ])

@@ -64,7 +64,7 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
         return tmp / "empty.pdf", "empty file"
     if name == "truncated-pdf":
         (tmp / "truncated.pdf").write_bytes(NAP["pdf"].read_bytes()[:20000])
-        return tmp / "truncated.pdf", "corrupt or truncated PDF (PdfminerException)"
+        return tmp / "truncated.pdf", "the PDF is damaged and could not be repaired (neither PDF reader opens it)"
     if name == "encrypted-pdf":
         return FILES / "encrypted.pdf", "encrypted PDF: it needs a password (--password)"
     if name == "scanned-pdf":  # a page of grey noise: OCR, where Tesseract is installed, reads nothing on it

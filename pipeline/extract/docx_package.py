@@ -45,14 +45,16 @@ KINDS = {
 
 
 def check_docx(path: Path, limits: Limits) -> None:
-    """Refuse a DOCX before any part is parsed: not a ZIP, no ``word/document.xml``, parts that
+    """Refuse a DOCX before any part is parsed: not a ZIP, neither ``word/document.xml`` nor a
+    package relationship naming the main part (:class:`Package` follows it), parts that
     would inflate beyond the limit (a ZIP bomb; the sizes a ZIP declares bound what Python's
     zipfile inflates), or an XML part declaring a DOCTYPE or entities (XXE, billion laughs —
     Word never writes one)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            if "word/document.xml" not in {m.filename for m in members}:
+            names = {m.filename for m in members}
+            if "word/document.xml" not in names and "_rels/.rels" not in names:  # else Package finds the main part
                 raise ExtractError("ZIP archive without word/document.xml: not a DOCX")
             inflated = sum(m.file_size for m in members)
             if inflated > limits.max_bytes:
@@ -66,8 +68,9 @@ def check_docx(path: Path, limits: Limits) -> None:
                         raise ExtractError(f"DOCX part {member.filename} declares a DOCTYPE or entities: refused")
     except zipfile.BadZipFile:
         raise ExtractError("not a valid ZIP archive (a truncated or corrupt DOCX)") from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-        raise ExtractError(f"unreadable ZIP archive ({exc.__class__.__name__})") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        raise ExtractError("the DOCX cannot be unpacked (a ZIP archive encrypted, cut short or compressed in a way "
+                           "polyplan cannot read)") from None
 
 
 def parse_part(data: bytes, name: str) -> etree._Element:

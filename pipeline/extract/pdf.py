@@ -1,10 +1,13 @@
 """The PDF reader of the extract stage: pages through PDFium (:mod:`.pdfium`), or
-pdfplumber for garbled pages and on request (``--pdf-engine plumber``); OCR for pages
+pdfplumber for pages PDFium reads without Unicode meanings or without text or cannot read,
+and on request (``--pdf-engine plumber``); a file or page refused only when both engines
+fail (:mod:`.pdf_open`, which gives the reasons); OCR for pages
 without a usable text layer (:mod:`.ocr`); lines grouped into paragraphs, tables drawn
 with rules or filled cells or aligned by whitespace read cell by cell (:mod:`.pdf_tables`),
 running heads and footers set apart as furniture, line-end hyphenation undone."""
 from __future__ import annotations
 
+import logging
 import statistics
 from collections import Counter
 from dataclasses import replace
@@ -14,9 +17,11 @@ import regex
 
 from ..model import Block, Location, OcrPage
 from ..text import Words, join_lines, normalize, vocabulary
-from . import pdf_tables, pdfium
+from . import pdf_open, pdf_tables, pdfium
 from .limits import Limits
 from .sniff import ExtractError
+
+log = logging.getLogger(__name__)
 
 
 MARGIN = 0.07  # share of the page height at top and bottom where running heads live
@@ -113,37 +118,8 @@ def _page_tables(page, page_no: int) -> list[dict]:
     return [pdfium.table_record(table, lines_of) for table in tables]
 
 
-def _open_pdf(path: Path, password: str | None):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
-    try:
-        return pdfplumber.open(str(path), password=password or "")
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise ExtractError("encrypted PDF: the password is wrong (--password)" if password else
-                               "encrypted PDF: it needs a password (--password)") from None
-        if isinstance(cause, PDFEncryptionError):
-            raise ExtractError(f"encrypted PDF with an unsupported security handler ({cause})") from None
-        raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ExtractError(f"corrupt or truncated PDF ({exc.__class__.__name__})") from None
-
-
-def _fast_document(path: Path, limits: Limits):
-    """The PDF opened through pypdfium2 for the fast path, or None (plumber only, or unreadable)."""
-    if limits.pdf_engine != "auto":
-        return None
-    try:
-        return pdfium.open_document(str(path), limits.password)
-    except Exception:  # PDFium refuses what pdfplumber may still read: the slow path decides
-        return None
-
-
-def _fast_content(page, page_no: int) -> dict | None:
-    content = pdfium.page_content(page, page_no)
+def _fast_content(page, page_no: int, mapped_only: bool = True) -> dict | None:
+    content = pdfium.page_content(page, page_no, mapped_only)
     if content is None:
         return None
     lines, tables, height = content
@@ -170,56 +146,89 @@ def _whitespace_tables(content: dict, page_no: int) -> dict:
 PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes
 
 
-def _read_page(pdf, fast, index: int) -> dict:
-    """One page's lines and tables: through pypdfium2 when its glyphs have Unicode meanings,
-    else through pdfplumber."""
-    page_no = index + 1
-    if fast is not None:
-        fast_page = fast[index]
-        try:
-            content = _fast_content(fast_page, page_no)
-        finally:
-            fast_page.close()
-        if content is not None:
-            return _whitespace_tables(content, page_no)
-    page = pdf.pages[index]
+UNMAPPED = "unmapped"  # a page PDFium reads with glyphs that have no Unicode meaning
+
+
+def _pdfium_page(fast, index: int, mapped_only: bool) -> dict | str | None:
+    """A page's content through PDFium; :data:`UNMAPPED` when its glyphs lack Unicode meanings
+    (and ``mapped_only``); None when PDFium cannot read the page."""
     try:
-        tables = _page_tables(page, page_no)
-        boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
-        flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
-        return _whitespace_tables({"lines": _page_lines(flow, page_no, page.height), "tables": tables}, page_no)
+        page = fast[index]
+    except Exception as exc:  # PdfiumError: the page object is missing or broken
+        log.info("PDFium cannot load page %d: %s", index + 1, exc)
+        return None
+    try:
+        content = _fast_content(page, index + 1, mapped_only)
+    except Exception as exc:
+        if (stop := pdf_open.interrupted(exc)) is not None:
+            raise stop from None
+        log.warning("PDFium cannot read page %d", index + 1, exc_info=True)
+        return None
     finally:
         page.close()
+    return UNMAPPED if content is None else content
+
+
+def _plumber_page(pdf, index: int) -> dict | None:
+    """A page's content through pdfplumber, or None when pdfminer cannot read it."""
+    page_no = index + 1
+    try:
+        if index >= len(pdf.pages):  # pdfminer lists every page at once: one broken page breaks the list
+            return None
+        page = pdf.pages[index]
+        try:
+            tables = _page_tables(page, page_no)
+            boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
+            flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
+            return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
+        finally:
+            page.close()
+    except MemoryError:
+        raise
+    except Exception as exc:  # pdfminer on a damaged object or content stream
+        if (stop := pdf_open.interrupted(exc)) is not None:
+            raise stop from None
+        log.info("pdfplumber cannot read page %d: %r", page_no, exc)
+        return None
+
+
+def _has_text(content) -> bool:
+    return isinstance(content, dict) and bool(content["lines"] or content["tables"])
+
+
+def _read_page(opened: pdf_open.Opened, index: int) -> dict:
+    """One page's lines and tables: through PDFium when its glyphs have Unicode meanings and
+    it shows text there, else (and first with ``--pdf-engine plumber``) through pdfplumber;
+    the other engine's reading when one cannot read the page; :class:`ExtractError` when
+    neither can."""
+    fast = None
+    if opened.fast is not None and not opened.plumber_first:
+        fast = _pdfium_page(opened.fast, index, opened.plumber is not None)
+    if not _has_text(fast) and opened.plumber is not None:
+        slow = _plumber_page(opened.plumber, index)
+        if _has_text(slow) or (slow is not None and not isinstance(fast, dict)):
+            fast = slow
+    if not isinstance(fast, dict) and opened.fast is not None:  # pdfplumber cannot read the page: PDFium's
+        fast = _pdfium_page(opened.fast, index, False)  # reading, glyphs without Unicode meanings and all
+    if not isinstance(fast, dict):
+        raise ExtractError(pdf_open.damaged_page(index + 1))
+    return _whitespace_tables(fast, index + 1)
 
 
 def read_pages(path: Path, limits: Limits, start: int = 0, stop: int | None = None) -> tuple[list[dict], int]:
     """Pages ``start``..``stop`` (0-based, all by default) of a PDF, and its page count.
 
-    pdfplumber opens the file even when every page takes the fast path: its errors are the
-    ones classified for users (encrypted, wrong password, corrupt or truncated), and opening
-    reads only the cross-reference table (about 10 ms for the reference); its page tree is
-    walked only when a page needs pdfplumber, and each page's content is parsed by one
-    engine only.
+    Both engines open the file (:func:`pipeline.extract.pdf_open.open_engines`: opening reads
+    only the cross-reference table, about 10 ms for the reference); a page is parsed by
+    pdfplumber only when PDFium cannot read it or finds no text on it, so the verdict that a
+    file or page is damaged is both engines'.
     """
-    pdf = _open_pdf(path, limits.password)
-    fast = _fast_document(path, limits)
-    pages, index = [], start
-    with pdf:
-        try:
-            count = len(fast) if fast is not None else len(pdf.pages)
-            for index in range(start, count if stop is None else min(stop, count)):
-                pages.append(_read_page(pdf, fast, index))
-        except (ExtractError, MemoryError, RecursionError):
-            raise
-        except Exception as exc:  # pdfminer on a damaged object or content stream
-            cause = exc.args[0] if exc.args else None
-            if isinstance(cause, ExtractError):  # pdfplumber wraps what interrupted it (a --timeout)
-                raise cause from None
-            raise ExtractError(f"corrupt PDF: page {index + 1} cannot be read ({exc.__class__.__name__})") from None
-        finally:
-            if fast is not None:
-                fast.close()
-    return pages, count
+    opened = pdf_open.open_engines(path, limits.password, limits.pdf_engine)
+    try:
+        count = opened.count()
+        return [_read_page(opened, index) for index in range(start, count if stop is None else min(stop, count))], count
+    finally:
+        opened.close()
 
 
 def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
@@ -242,8 +251,7 @@ def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
                 raise
     recognised = _recognised(path, pages, limits)
     if count and not any(p["lines"] or p["tables"] for p in pages):
-        raise ExtractError("PDF has no text layer, and OCR found no text on its pages" if recognised else
-                           "PDF has no text layer (scanned images?): it needs OCR first")
+        raise ExtractError(pdf_open.textless_verdict(path, limits.password, recognised))
     return pages, count
 
 
@@ -258,8 +266,12 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
         if indexes and limits.ocr == "always":
             raise ExtractError(f"--ocr always: Tesseract is not installed (apt-get install {' '.join(ocr.PACKAGES)})")
         return 0
+    fast, _kind, password = pdf_open.open_pdfium(path, limits.password)
+    if fast is None:  # OCR renders pages with PDFium: a file only pdfplumber opens keeps its text layer
+        return 0
+    fast.close()
     try:
-        found = ocr.recognise(str(path), indexes, limits.password, limits.ocr_lang, limits.page_workers)
+        found = ocr.recognise(str(path), indexes, password, limits.ocr_lang, limits.page_workers)
     except ocr.OcrError as exc:
         raise ExtractError(str(exc)) from None
     for page in found:

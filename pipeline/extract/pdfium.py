@@ -104,7 +104,7 @@ def respace(text: str, first: int, gaps: frozenset) -> str:
 
 
 def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffer,
-            gaps: frozenset = frozenset()) -> dict | None:
+            gaps: frozenset = frozenset(), mapped_only: bool = True) -> dict | None:
     import pypdfium2.raw as raw
     lead = len(raw_text) - len(raw_text.lstrip())
     text = raw_text.strip()
@@ -114,7 +114,7 @@ def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffe
     visible = [first + k for k, ch in enumerate(text) if not ch.isspace()]
     step = max(1, len(visible) // SAMPLES)
     sampled = visible[::step] + [visible[-1]]
-    if any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in sampled):
+    if mapped_only and any(raw.FPDFText_HasUnicodeMapError(textpage, i) for i in sampled):
         raise Unmapped
     font_sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in sampled]
     spans = [_vertical(textpage, i, size, view) for i, size in zip(sampled, font_sizes)]
@@ -428,11 +428,13 @@ def _add_words(flow: list[tuple[dict, int, str, list]], textpage, view: View, bu
             record["words"] = _words(textpage, first, text, view, buffer, gaps)
 
 
-def page_content(page, page_no: int) -> tuple[list[dict], list[dict], float] | None:
+def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[dict], list[dict], float] | None:
     """The page's lines outside tables (with their words where a table aligned by
     whitespace may be, :func:`_add_words`), its drawn tables (each cell's lines with its
     row, column and column span, as :func:`pipeline.extract` reads them through
-    pdfplumber) and its height; None when one of the sampled glyphs has no Unicode meaning."""
+    pdfplumber) and its height; None when one of the sampled glyphs has no Unicode meaning
+    (unless not ``mapped_only``: when pdfplumber cannot read the page, PDFium's reading of
+    such glyphs is all there is)."""
     view = View.of(page)
     tables = pdf_tables.find_tables(page_paths(page, view), page.get_width(), view.height)
     textpage = page.get_textpage()
@@ -446,7 +448,7 @@ def page_content(page, page_no: int) -> tuple[list[dict], list[dict], float] | N
         for start, end in line_spans(raw_text):
             for run_start, run_end, where in _runs(text, start, end, region) if tables else ((start, end, None),):
                 piece = text[run_start:run_end]
-                record = _record(textpage, run_start, piece, page_no, view, buffer, gaps)
+                record = _record(textpage, run_start, piece, page_no, view, buffer, gaps, mapped_only)
                 if record and where is None:
                     first = run_start + len(piece) - len(piece.lstrip())
                     flow.append((record, first, piece.strip(), _spans(textpage, first, len(piece.strip()), view)))

@@ -271,13 +271,16 @@ def _write(plan, folder: Path, options: Options, extra: dict, stamp: dict, previ
            rendering: dict) -> None:
     """The plan's formats into ``folder`` (others there stay), then the stamp saying which formats
     are current: those asked for, and those kept when they were written from the same stamp.
-    Killed between the two, the folder has no new stamp and the next run redoes it."""
-    from .export import plan_to_files, write_atomic
-    kept = previous.get("formats", []) if previous and previous.get("stamp") == stamp["stamp"] else []
+    Killed between the two, the folder has no new stamp and the next run redoes it.  Both under
+    the folder's lock: a run writing it at the same time waits, then writes a whole folder."""
+    from .export import output_lock, plan_to_files, write_atomic
     try:
-        plan_to_files(plan, folder, options.formats, extra, **rendering)
-        stamp = {**stamp, "formats": sorted({*kept, *_asked(options)}), "outputs": _outputs(folder)}
-        write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
+        with output_lock(folder):  # another run writing this folder now waits: folder and stamp agree
+            previous = _read_stamp(folder) or previous
+            kept = previous.get("formats", []) if previous and previous.get("stamp") == stamp["stamp"] else []
+            plan_to_files(plan, folder, options.formats, extra, **rendering)
+            stamp = {**stamp, "formats": sorted({*kept, *_asked(options)}), "outputs": _outputs(folder)}
+            write_atomic(folder / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
     except OSError as exc:
         raise ExtractError(f"cannot write {folder}: {(exc.strerror or str(exc)).lower()}") from None
 

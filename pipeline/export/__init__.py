@@ -21,10 +21,13 @@ explanations).  :func:`plan_tree` adds to the tree what the run knows beside the
 
 A plan's files are written to a hidden sibling folder that then takes the place of the
 plan's folder in one step, so an interrupted run leaves the previous complete output or
-the new one, never a mixture; the formats not asked for this time are carried over.
+the new one, never a mixture; the formats not asked for this time are carried over.  Two
+runs writing one folder at once take turns (:func:`output_lock`), and neither removes the
+other's temporary folder (:func:`remove_leftovers`).
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import glob
 import itertools
@@ -36,6 +39,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from typing import Callable, Collection, Iterable, Mapping
+
+try:
+    import fcntl
+except ImportError:  # Windows: output folders are not locked
+    fcntl = None
 
 from ..model import Plan
 from . import akn, html, table, tmx, xlsx, xml
@@ -64,7 +72,7 @@ def write_atomic(path: Path, content: Content) -> None:
     file gets the mode the umask gives a new file (``mkstemp`` would make it 600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~umask())
         with os.fdopen(fd, "wb") as fh:
@@ -90,14 +98,76 @@ def umask() -> int:
     return mask
 
 
+def _temporary_prefix(path: Path) -> str:
+    """``.<name>.<pid>.``: a temporary sibling of ``path`` names the process writing it."""
+    return f".{path.name}.{os.getpid()}."
+
+
 def remove_leftovers(path: Path) -> None:
     """Remove the hidden temporary siblings of ``path`` (file or folder) that a run killed before
-    its rename left behind."""
+    its rename left behind: those of processes no longer running (another run's, still being
+    written, stay)."""
     for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if _writer_alive(stale.name[len(path.name) + 2:]):
+            continue
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
+
+
+def _writer_alive(rest: str) -> bool:
+    """Is the process named in a temporary sibling's name (``<pid>.<random>.tmp``) running — this
+    one included?  A zombie (killed, not yet reaped) is not."""
+    pid = rest.split(".", 1)[0]
+    if not pid.isdigit():
+        return False  # an older run's name without its process
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path):
+    """Hold the lock of the output folder ``folder`` while inside: another run (another process)
+    writing the same folder waits for it.  The lock is ``.<name>.lock`` beside the folder
+    (``flock``), removed when released; a lock file replaced meanwhile is locked anew.  Within
+    one process the lock is taken once (re-entered freely).  Where ``fcntl`` is missing
+    (Windows) nothing is locked."""
+    key = os.path.abspath(folder)
+    if fcntl is None or key in _HELD:
+        yield
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    lock = folder.parent / f".{folder.name}.lock"
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666 & ~umask())
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.fstat(fd).st_ino == os.stat(lock).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # its holder removed it on release: lock the file there now
+    _HELD.add(key)
+    try:
+        yield
+    finally:
+        _HELD.discard(key)
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+_HELD: set[str] = set()  # output folders this process holds the lock of
 
 
 def _write(fh, content: Content) -> None:
@@ -145,12 +215,18 @@ def write_folder_atomic(folder: Path, files: Iterable[tuple[str, Content]]) -> l
     except hidden ones; then it takes the old folder's place (an atomic exchange where the
     system offers one).  A run killed at any moment leaves the previous complete folder or the
     new complete one (or, without an exchange, at worst none).  Folders and files get the modes
-    the umask gives (``mkdtemp`` would make the folder 700).
+    the umask gives (``mkdtemp`` would make the folder 700).  Another run writing the same
+    folder waits (:func:`output_lock`).
     """
+    with output_lock(folder):
+        return _write_folder(folder, files)
+
+
+def _write_folder(folder: Path, files: Iterable[tuple[str, Content]]) -> list[Path]:
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    tmp = Path(tempfile.mkdtemp(prefix=_temporary_prefix(folder), suffix=".tmp", dir=parent))
     written = []
     try:
         tmp.chmod(0o777 & ~umask())

@@ -8,21 +8,20 @@ gets an output folder of its own (:func:`output_names`).  A plan folder carries 
 inputs' sha256, the engine, the formats written and the files there); an input whose stamp
 matches, with every file still there, is skipped unless ``force``.
 
-Workers die with the process that started them (:func:`worker_init`), killed or not.
+Inputs run in worker processes (:mod:`pipeline.workers`), one input at a time each: a worker
+that dies (the out-of-memory killer) costs only its own input, retried once in a fresh worker,
+then failed with the reason.  Workers die with the process that started them, killed or not.
 """
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import hashlib
 import json
+import logging
 import os
 import signal
-import sys
 import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -34,6 +33,9 @@ from .check import SEVERITIES
 from .corrections import Metadata, accepted, is_metadata_file, metadata_for, settings_digest, with_accepted_removed
 from .export.settings import Settings
 from .extract.sniff import ExtractError
+from .workers import in_workers
+
+log = logging.getLogger(__name__)
 
 STAMP = ".polyplan.json"
 LEXICON = Path(__file__).resolve().parent / "lexicon"
@@ -209,9 +211,25 @@ def process_input(raw: str, options: Options, name: str | None = None) -> dict:
     try:
         return _process(raw, options, name or output_names([raw], options.name)[0])
     except Exception as exc:  # one bad file never stops a batch
-        reason = str(exc) if isinstance(exc, ExtractError) else (
-            f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-        return {"input": raw, "name": None, "status": "failed", "reason": reason}
+        return {"input": raw, "name": None, "status": "failed", "reason": failure_reason(exc, raw)}
+
+
+def failure_reason(exc: Exception, raw: str = "") -> str:
+    """The one line a failed input gets: an :class:`ExtractError`'s reason, else what went wrong
+    in words (the exception, with its traceback, goes to the log: ``--log FILE``).
+
+    >>> failure_reason(ExtractError("empty file")), failure_reason(MemoryError())
+    ('empty file', 'not enough memory to read it')
+    """
+    if isinstance(exc, ExtractError):
+        return str(exc)
+    log.error("%s: unexpected failure", raw, exc_info=exc)
+    if isinstance(exc, MemoryError):
+        return "not enough memory to read it"
+    if isinstance(exc, RecursionError):
+        return "its structure is nested too deeply to be read"
+    return ("polyplan failed on it unexpectedly (a fault in polyplan, not necessarily in the file): "
+            "run again with --log FILE and report what it holds")
 
 
 def _readable(path: Path) -> list[Path]:
@@ -301,64 +319,6 @@ def workers_for(count: int, requested: int | None) -> int:
     return max(1, min(requested or os.cpu_count() or 1, count))
 
 
-# --- workers that die with their parent ------------------------------------------------------
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-def worker_init(parent: int) -> None:
-    """Pool initializer: the worker is killed when ``parent`` dies, however it dies (Linux's
-    parent-death signal; elsewhere a thread watching the parent), and leaves SIGINT and
-    SIGTERM to the parent, which stops the workers itself (a Ctrl-C reaches the whole
-    process group)."""
-    with contextlib.suppress(ValueError):  # signals are set in a process's main thread only
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if not _parent_death_signal(signal.SIGKILL):
-        threading.Thread(target=_watch, args=(parent,), daemon=True, name="polyplan-parent-watch").start()
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _parent_death_signal(signum: int) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-_forking = {"pid": 0, "guarded": False}
-
-
-def guard_forked_children() -> None:
-    """Make every process forked from now on (the page pool of a long PDF, the batch pool) a
-    worker that dies with the process that forked it (:func:`worker_init`); once per process."""
-    if not _forking["guarded"] and hasattr(os, "register_at_fork"):  # POSIX
-        _forking["guarded"] = True
-        os.register_at_fork(before=lambda: _forking.update(pid=os.getpid()),
-                            after_in_child=lambda: worker_init(_forking["pid"]))
-
-
-def _pool(n: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=n, initializer=worker_init, initargs=(os.getpid(),))
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers now: a stopped batch does not wait for the documents they hold."""
-    for process in list((pool._processes or {}).values()):
-        with contextlib.suppress(OSError, ValueError):
-            process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
 # --- running a batch ---------------------------------------------------------------------
 
 SCHEDULER = regex.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[\w.-]+|\[[0-9a-fA-F:.]+\])(?::\d{1,5})?/?")
@@ -384,7 +344,8 @@ def _on_dask(inputs: list[str], names: list[str], options: Options, scheduler: s
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({exc.__class__.__name__})") from None
+        log.info("Dask scheduler at %s: %r", scheduler, exc)
+        raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} (no scheduler answered there)") from None
     with client:
         futures = [client.submit(process_input, raw, options, name, pure=False) for raw, name in zip(inputs, names)]
         for future in futures:
@@ -393,11 +354,12 @@ def _on_dask(inputs: list[str], names: list[str], options: Options, scheduler: s
 
 def run(inputs: list[str], options: Options, workers: int | None = None,
         scheduler: str | None = None) -> Iterator[dict]:
-    """Records of ``inputs`` in input order, processed by a pool of ``workers`` processes, or
-    by the workers of the Dask cluster whose scheduler is at ``scheduler`` (tcp://host:8786),
+    """Records of ``inputs`` in input order, processed by ``workers`` worker processes
+    (:func:`pipeline.workers.in_workers`: a worker that dies costs only its input, retried once),
+    or by the workers of the Dask cluster whose scheduler is at ``scheduler`` (tcp://host:8786),
     where the paths must be readable too.  Output names are settled (:func:`output_names`)
     before any input is processed.  When the caller stops early (an exception, a signal),
-    the pool's workers are killed at once."""
+    the workers are killed at once."""
     names = output_names(inputs, options.name)
     if scheduler:
         yield from _on_dask(inputs, names, options, scheduler)
@@ -408,12 +370,7 @@ def run(inputs: list[str], options: Options, workers: int | None = None,
         for raw, name in zip(inputs, names):
             yield process_input(raw, pages, name)
         return
-    pool = _pool(n)
-    try:
-        futures = [pool.submit(process_input, raw, options, name) for raw, name in zip(inputs, names)]
-        for future in futures:
-            yield future.result()
-    except BaseException:
-        _stop(pool)
-        raise
-    pool.shutdown()
+    tasks = [(raw, options, name) for raw, name in zip(inputs, names)]
+    yield from in_workers(tasks, n, process_input, lambda index, how: {
+        "input": inputs[index], "name": None, "status": "failed",
+        "reason": f"the process reading it {how}, and again when retried"})

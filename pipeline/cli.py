@@ -21,12 +21,13 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .batch import SEVERITIES, Options, UsageError, guard_forked_children, output_names, run, scheduler_address
+from .batch import SEVERITIES, Options, UsageError, output_names, run, scheduler_address
 from .cli_editions import add_edition_commands
 from .corrections import CorrectionError, Metadata, checked_metadata, is_metadata_file, read_accept, read_links
 from .export import FORMATS, remove_leftovers, write_atomic
 from .export.settings import SEGMENTS, Settings, parse_locales
 from .extract import MAX_INPUT_MB
+from .workers import guard_forked_children
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 
@@ -75,11 +76,14 @@ def cmd_extract(args) -> int:
     polyplan version are unchanged since the last run is skipped (--force redoes it).
     Two inputs of one name get their parent folders in their output names.  A plan.toml
     beside the sources gives the plan's country, date, issuer and name (read, not extracted).
-    Prints one line per plan (--verbose: and one per finding, with pages; --quiet: nothing).
+    Prints one line per plan (--verbose: and one per finding, with pages; --quiet: nothing);
+    stderr holds one line per input that failed, each beginning "polyplan:" (--log FILE keeps the
+    libraries' log lines and the details of unexpected failures).
 
     Example: polyplan extract sources/* --out output
     """
     args.inputs = [i for i in args.inputs if not is_metadata_file(Path(i))] or args.inputs
+    _route_logs(args.log, args.verbosity == "verbose")
     if args.name and len(args.inputs) > 1:
         raise UsageError("--name needs exactly one INPUT")
     names = output_names(args.inputs, args.name)
@@ -148,7 +152,7 @@ def _out_folder(raw: str) -> Path:
 
 
 def _reason(exc: OSError) -> str:
-    return (exc.strerror or exc.__class__.__name__).lower()
+    return (exc.strerror or "the system refused").lower()
 
 
 class _Report:
@@ -315,10 +319,54 @@ def _formats(value: str) -> tuple[str, ...]:
 
 def _terminal_options(ex) -> None:
     talk = ex.add_mutually_exclusive_group()
-    talk.add_argument("--verbose", dest="verbosity", action="store_const", const="verbose", default="normal",
-                      help="also print one line per finding, with the pages it concerns")
+    talk.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const="verbose", default="normal",
+                      help="also print one line per finding, with the pages it concerns, and the PDF and other "
+                           "libraries' warnings on stderr (each line 'polyplan: log: …')")
     talk.add_argument("--quiet", dest="verbosity", action="store_const", const="quiet",
                       help="print nothing on stdout (errors still go to stderr; the exit code tells)")
+    ex.add_argument("--log", metavar="FILE",
+                    help="append the libraries' log lines and the details of unexpected failures to FILE")
+
+
+_ROUTED: list[logging.Handler] = []  # the handlers _route_logs added
+
+
+class _LogLines(logging.Formatter):
+    """A log record as stderr lines that each begin ``polyplan: log:``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "\n".join(f"polyplan: log: {line}" for line in super().format(record).splitlines())
+
+
+def _route_logs(log_file: str | None, verbose: bool) -> None:
+    """Where the log lines of polyplan and its libraries (pdfminer's "MediaBox missing", Python
+    warnings) go: nowhere by default — stderr holds one line per input —, to ``log_file``
+    (``--log``, with the details of unexpected failures), and with ``verbose`` (``-v``) to
+    stderr, each line marked.  Batch workers inherit the handlers."""
+    root = logging.getLogger()
+    while _ROUTED:  # a second run in one process (the API, tests) routes its own way
+        handler = _ROUTED.pop()
+        root.removeHandler(handler)
+        handler.close()
+    if log_file:
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--log {log_file}: cannot write there ({_reason(exc)})") from None
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        _ROUTED.append(handler)
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_LogLines("%(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        _ROUTED.append(handler)
+    for handler in _ROUTED:
+        root.addHandler(handler)
+    if _ROUTED:
+        root.setLevel(logging.INFO)
+        for noisy in ("pdfminer", "PIL"):  # their INFO and DEBUG lines trace every object parsed
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _country(value: str) -> str:
@@ -409,9 +457,11 @@ def main(argv: list[str] | None = None) -> int:
     guard_forked_children()
     # the libraries' log warnings (pdfminer's "Invalid MediaBox in /Page, defaulting to US Letter") would
     # print beside polyplan's one line per input: a handler on the root logger keeps Python's last-resort
-    # handler from printing them (a program that set up logging itself keeps its handlers)
+    # handler from printing them (a program that set up logging itself keeps its handlers); --log and -v
+    # route them (_route_logs)
     if not logging.getLogger().handlers:
         logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)  # a library's warnings.warn() lines too
     try:
         with _stopped_by_signals():
             parser = make_parser()

@@ -338,3 +338,29 @@ def test_schemas_ship_with_the_package():
     shipped = files("pipeline.schemas")
     for name in ("plan.schema.json", "plan.xsd"):
         assert shipped.joinpath(name).read_bytes() == (ROOT / "schemas" / name).read_bytes()
+
+
+def test_library_log_lines_go_to_log_or_v_never_to_stderr(tmp_path):
+    """pdfminer warns "MediaBox missing" while pdfplumber reads a page without one (PDFium then reads
+    it): nothing on stderr by default; the line in --log FILE; with -v on stderr, marked."""
+    from .fixtures.odd import PDF
+    source = tmp_path / "no-mediabox.pdf"
+    source.write_bytes(PDF["no-mediabox"]())
+    run = ("extract", source, "--out", tmp_path / "out", "--format", "json", "--force", "--pdf-engine", "plumber")
+    warning = "pdfminer.pdfpage: MediaBox missing from /Page (and not inherited), defaulting to US Letter"
+    plain = polyplan(*run)
+    assert (plain.returncode, plain.stderr) == (0, "")
+    logged = polyplan(*run, "--log", tmp_path / "polyplan.log")
+    assert (logged.returncode, logged.stderr) == (0, "")
+    assert f"WARNING {warning}" in (tmp_path / "polyplan.log").read_text(encoding="utf-8")
+    verbose = polyplan(*run, "-v")
+    assert verbose.returncode == 0
+    assert f"polyplan: log: {warning}" in verbose.stderr.splitlines()
+    assert all(line.startswith("polyplan: ") for line in verbose.stderr.splitlines())
+
+
+def test_log_file_that_cannot_be_written_is_a_usage_error(tmp_path):
+    run = polyplan("extract", KYRGYZ, "--out", tmp_path, "--log", tmp_path / "no" / "such" / "polyplan.log")
+    assert (run.returncode, run.stderr) == (
+        2, f"polyplan: error: --log {tmp_path / 'no' / 'such' / 'polyplan.log'}: cannot write there "
+           "(no such file or directory)\n")

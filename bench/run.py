@@ -18,6 +18,9 @@
 7. whole processes, as a user runs them: ``polyplan extract`` on the reference PDF against a
    process that only reads its text with PDFium and one that only reads it with pdfplumber,
    run in turn, five rounds (``python bench/run.py --whole-process`` measures this alone).
+8. ``polyplan extract`` (all formats, a whole process) on a DOCX of one table of 2,000 and of
+   8,000 rows (``tests/fixtures/large_table.py``; issue 21 asks ≤ 4× and under 60 s;
+   ``python bench/run.py --table`` measures this alone).
 
 Nothing here is a test: figures depend on the machine.  The README records one run.
 """
@@ -173,6 +176,15 @@ def print_whole_processes(tmp: Path) -> None:
           f"{ours / plumber:.2f}× raw pdfplumber")
 
 
+def print_table_scaling(tmp: Path) -> None:
+    """Whole ``polyplan extract`` processes on a DOCX table of 2,000 and of 8,000 rows."""
+    from tests.fixtures.large_table import table_docx
+    seconds = {rows: batch_seconds([table_docx(tmp / f"table-{rows}.docx", rows)], tmp / "table", 1)
+               for rows in (2000, 8000)}
+    print(f"DOCX table of 2,000 rows: {seconds[2000]:.1f} s; of 8,000 rows: {seconds[8000]:.1f} s; ratio "
+          f"{seconds[8000] / seconds[2000]:.2f}× (target ≤ 4×, and under 60 s)")
+
+
 def print_ocr(cores: int) -> None:
     """Pages per second of OCR (render, orientation, recognition, line records) on the scan."""
     from pipeline.extract import ocr
@@ -194,8 +206,8 @@ def main() -> None:
         print_ocr(os.cpu_count() or 1)
         return
     tmp = Path(tempfile.mkdtemp(prefix="polyplan-bench-"))
-    if "--whole-process" in sys.argv[1:]:
-        print_whole_processes(tmp)
+    if "--whole-process" in sys.argv[1:] or "--table" in sys.argv[1:]:
+        (print_table_scaling if "--table" in sys.argv[1:] else print_whole_processes)(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         return
     cores = os.cpu_count() or 1
@@ -228,6 +240,7 @@ def main() -> None:
         n, align, checks = alignment_seconds(synthetic(reference, copies))
         print(f"{n} activities per version × 3 versions: alignment {align:.2f} s, checks {checks:.2f} s")
     print_diff(tmp)
+    print_table_scaling(tmp)
     print_ocr(cores)
     print_whole_processes(tmp)
     shutil.rmtree(tmp, ignore_errors=True)

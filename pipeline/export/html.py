@@ -7,7 +7,9 @@ paragraph or line).  A cell that a finding concerns is coloured by the worst sev
 the words, digits, numbers, periods or agencies the finding is about are highlighted
 (:mod:`.marks`).  Under the row, each finding is listed once, naming the languages it
 concerns, with its check's explanation and its evidence in words (each version's number,
-text, place and compared value).  At the top: a summary (count per code, with the
+text, place and compared value); a finding concerning more than three rows is listed in full
+under its first row only, its places counted beyond six and its evidence collapsed, and the
+other rows point to it — the page grows linearly however many activities one finding lists.  At the top: a summary (count per code, with the
 explanation) and a filter — a click on a code shows only the rows and findings with that
 code and hides everything else.  Each finding can be marked accepted; the page then writes
 the accepted-findings file for ``--accept`` (``accepted.toml``).  Text that no plan
@@ -22,7 +24,7 @@ from typing import Iterable, Iterator
 from ..model import LISTS
 from .marks import Marks, marked, plan_marks, text_marks
 from .settings import Settings
-from .tree import SEVERITY_ORDER, elements, findings_by_ref, ordered_rows, places_text, where, worst
+from .tree import SEVERITY_ORDER, elements, finding_places, findings_by_ref, ordered_rows, where, worst
 from .review_assets import SCRIPT, STYLE
 
 HIDDEN_KEYS = {"lang", "id", "source", "number", "text"}
@@ -58,12 +60,14 @@ def _evidence(finding: dict, sources: list[dict]) -> str:
     return f'<details class="evidence"><summary>evidence</summary><ul>{"".join(lines)}</ul></details>' if lines else ""
 
 
-def _finding(f: dict, lang_of: dict[str, str], settings: Settings, sources: list[dict]) -> str:
+def _finding(f: dict, lang_of: dict[str, str], settings: Settings, sources: list[dict], anchor: str = "") -> str:
+    """A finding in full: badge, code, languages, message, places, the accept box, its check's
+    explanation and its evidence (collapsed); ``anchor`` its id, where other rows point to it."""
     accepted = bool(f.get("accepted"))
     langs = _langs_of(f, lang_of)
-    places = places_text(f, sources)
-    return (f'<li class="finding {f["severity"]}{" accepted" if accepted else ""}" data-code="{f["code"]}" '
-            f'data-refs="{escape(" ".join(f["refs"]))}" data-message="{escape(f["message"])}">'
+    places = _places(f, sources)
+    return (f'<li class="finding {f["severity"]}{" accepted" if accepted else ""}"{f" id={anchor}" if anchor else ""} '
+            f'data-code="{f["code"]}" data-refs="{escape(" ".join(f["refs"]))}" data-message="{escape(f["message"])}">'
             f'<span class="badge {f["severity"]}">{f["severity"]}</span> <b class="code">{f["code"]}</b>'
             f'{f" <span class=langs>[{escape(langs)}]</span>" if langs else ""} '
             f'<span class="message">{escape(f["message"])}</span>'
@@ -71,6 +75,24 @@ def _finding(f: dict, lang_of: dict[str, str], settings: Settings, sources: list
             f'<label class="accept"><input type="checkbox"{" checked" if accepted else ""}> accepted</label>'
             f'<div class="explain">{escape(settings.explanation(f["code"]))}</div>'
             f"{_evidence(f, sources)}</li>")
+
+
+PLACES = 6  # places named in a finding's line; the rest are counted (all are in its evidence)
+
+
+def _places(f: dict, sources: list[dict]) -> str:
+    """Where the finding's evidence is printed (:func:`~.tree.places_text`), the first
+    :data:`PLACES` of them and how many more."""
+    places = finding_places(f, sources)
+    shown = ", ".join(" ".join(x for x in pair if x) for pair in places[:PLACES])
+    return shown + (f" and {len(places) - PLACES} more" if len(places) > PLACES else "")
+
+
+def _pointer(f: dict, anchor: str, row: int, rows: int) -> str:
+    """One line in a row that a finding listed under another row also concerns."""
+    return (f'<li class="see" data-code="{f["code"]}"><span class="badge {f["severity"]}">{f["severity"]}</span> '
+            f'<a href="#{anchor}" class="code">{f["code"]}</a> <span class="message">listed once, under row {row}, '
+            f'with the {rows} rows it concerns</span></li>')
 
 
 def _fields(act: dict, marks: Marks | None) -> str:
@@ -174,21 +196,41 @@ def _unparsed(tree: dict) -> str:
             f'<th>reason</th><th>text</th></tr></thead><tbody>{items}</tbody></table></details></section>')
 
 
+SHOWN_IN_EACH_ROW = 3  # a finding concerning more rows is listed in full once, the other rows point to it
+
+
+def _row_findings(rows: list[dict], langs: list[str], by_ref: dict[str, list[dict]]) -> list[list[dict]]:
+    """The findings concerning each row, in order, each once per row."""
+    return [list({id(f): f for lang in langs if (r := row["refs"].get(lang)) for f in by_ref.get(r, [])}.values())
+            for row in rows]
+
+
 def _page(tree: dict, settings: Settings) -> Iterator[str]:
+    """The page, row by row: each row's findings under it — a finding concerning more than
+    :data:`SHOWN_IN_EACH_ROW` rows in full under its first row only (evidence collapsed), a
+    line pointing there in the others — so the page grows linearly with the activities and the
+    findings, however many elements one finding lists."""
     langs, index, by_ref = tree["languages"], elements(tree), findings_by_ref(tree)
     lang_of = {ref: lang for lang, v in tree["versions"].items() for ref in elements({"versions": {lang: v}})}
-    general = [f for f in tree["findings"] if not set(f["refs"]) & set(index)]
+    general = [f for f in tree["findings"] if not any(ref in index for ref in f["refs"])]
     marks = plan_marks(tree["findings"])
     yield _head(tree, settings, general, lang_of)
     if tree["versions"]:
         head = "".join(f"<th>{escape(lang)}</th>" for lang in langs)
         yield f'<table id="plan"><thead><tr><th>#</th>{head}</tr></thead>\n'
-        for n, row in enumerate(ordered_rows(tree), start=1):
+        rows = ordered_rows(tree)
+        per_row = _row_findings(rows, langs, by_ref)
+        spread: dict[int, list[int]] = {}  # finding → the rows (1-based) it concerns
+        for n, found in enumerate(per_row, start=1):
+            for f in found:
+                spread.setdefault(id(f), []).append(n)
+        number = {id(f): k for k, f in enumerate(tree["findings"], start=1)}
+        for n, (row, found) in enumerate(zip(rows, per_row), start=1):
             refs = [row["refs"].get(lang) for lang in langs]
-            found = list({id(f): f for r in refs if r for f in by_ref.get(r, [])}.values())
             cells = "".join(_cell(index.get(r) if r else None, by_ref.get(r, []) if r else [], marks.get(r or ""),
                                   tree["sources"]) for r in refs)
-            notes = "".join(_finding(f, lang_of, settings, tree["sources"]) for f in found)
+            notes = "".join(_note(f, number[id(f)], spread[id(f)], n, lang_of, settings, tree["sources"])
+                            for f in found)
             yield (f'<tbody class="row {row["kind"]}" data-codes="{_codes(found)}"><tr><td class="n">{n}</td>{cells}</tr>'
                    + (f'<tr class="notes"><td></td><td colspan="{len(langs)}"><ul class="findings">{notes}</ul></td></tr>'
                       if found else "") + "</tbody>\n")
@@ -197,3 +239,15 @@ def _page(tree: dict, settings: Settings) -> Iterator[str]:
 <script>{SCRIPT}</script>
 </body></html>
 """
+
+
+def _note(f: dict, number: int, rows: list[int], row: int, lang_of: dict[str, str], settings: Settings,
+          sources: list[dict]) -> str:
+    """Finding ``number`` (its place in the plan's findings) under row ``row``: in full, or a
+    pointer to the row listing it (:func:`_page`)."""
+    if len(rows) <= SHOWN_IN_EACH_ROW:
+        return _finding(f, lang_of, settings, sources)
+    anchor = f"finding-{number}"
+    if row == rows[0]:
+        return _finding(f, lang_of, settings, sources, anchor)
+    return _pointer(f, anchor, rows[0], len(rows))

@@ -1,6 +1,7 @@
 """The review page's inline style and script (:mod:`.html`): kept apart from the rendering.
 
-The script filters by code (rows, findings and the blocks outside the plan table), keeps a
+The script filters by code (rows, findings, the lines pointing to a finding listed under
+another row, and the blocks outside the plan table), keeps a
 finding's "accepted" box in step wherever the finding is listed, and writes the accepted
 findings as the TOML that ``--accept`` reads (``acceptedToml()``; the download button saves
 it as ``accepted.toml``).  Strings are written with ``JSON.stringify``, whose escapes are
@@ -36,7 +37,8 @@ dd{margin:0}
 ol{margin:.1rem 0 .1rem 1.4rem;padding:0}
 tr.notes td{border-top:none;background:#fcfcfc}
 ul.findings{list-style:none;margin:0;padding:0}
-li.finding{margin:.15rem 0;font-size:.92em}
+li.finding,li.see{margin:.15rem 0;font-size:.92em}
+li.see .message{color:#555}
 li.finding.accepted{opacity:.55}
 li.finding .explain{color:#555;font-size:.9em;margin-left:1rem}
 li.finding .langs{color:#444}
@@ -71,7 +73,7 @@ function show(code) {
     var codes = (row.dataset.codes || '').split(' ');
     row.classList.toggle('hidden', code !== '' && codes.indexOf(code) < 0);
   });
-  document.querySelectorAll('li.finding').forEach(function (li) {
+  document.querySelectorAll('li.finding, li.see').forEach(function (li) {
     li.classList.toggle('hidden', code !== '' && li.dataset.code !== code);
   });
   var general = document.getElementById('general');

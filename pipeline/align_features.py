@@ -101,11 +101,13 @@ def place(distance: float) -> float:
     return 1.0 / (1.0 + (distance / PLACE_SCALE) ** 2)
 
 
-def similarity(a: Item, b: Item, words: float | None = None, distance: float | None = None) -> float:
+def similarity(a: Item, b: Item, words: float | None = None, distance: float | None = None,
+               scale: float = 1.0) -> float:
     """Weighted agreement of two elements' evidence, 0-1; absent evidence does not count.
     ``words`` is the translation table's agreement of their texts (:func:`agreement`),
-    ``distance`` how far ``b`` stands from where the order puts ``a``'s counterpart."""
-    total, weight = W_LENGTH * _ratio(a.length, b.length), W_LENGTH
+    ``distance`` how far ``b`` stands from where the order puts ``a``'s counterpart, ``scale``
+    how much longer the second version's texts are than the first's (as Gale–Church's c)."""
+    total, weight = W_LENGTH * _ratio(a.length * scale, b.length), W_LENGTH
     if a.parent is not None and b.parent is not None:
         total += W_PARENT * (a.parent == b.parent)
         weight += W_PARENT

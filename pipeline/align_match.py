@@ -5,14 +5,16 @@ version near where the order puts its counterpart (its aligned section's, and a 
 either side) — the *order* is one signal among the others, not a constraint.  An assignment
 (:func:`assign`: the one-to-one links with the greatest total similarity above
 :data:`THRESHOLD`, by Bertsekas' auction) links them.  The confident links of the first round
-(clearly better than any alternative, in order) teach a translation table
-(:func:`~pipeline.align_features.learn`) and place the order more precisely; the second round
-rescores every candidate with the table, and elements still unlinked look for counterparts
+(clearly better than any alternative, between neighbours linked to neighbours, in order)
+teach a translation table (:func:`~pipeline.align_features.learn`), place the order more
+precisely and tell how much longer one version's texts run than the other's; the second
+round rescores every candidate with them, and elements still unlinked look for counterparts
 anywhere in the other version through an index of printed numbers and translated words — an
-activity printed in another part is found where it is.  An element left over next to a link
-that it completes (one version prints two activities as one) joins it: a 1:2 link.  Links
-against the order of the others — in no longest chain of links in order, or in some but not
-all, as two swapped neighbours — are *crossed*.
+activity printed in another part is found where it is.  Two neighbours that together match
+one element of the other version better than the links they have (one version prints two
+activities as one) are joined to it: a 1:2 link.  Links against the order of the others —
+in no longest chain of links in order, or in some but not all, as two swapped neighbours —
+are *crossed*.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from .align_features import Item, Table, cover, agreement, combined, learn, similarity
+from .align_features import Item, Table, agreement, combined, cover, learn, similarity
 
 THRESHOLD = 0.4  # a link must be more similar than this to beat leaving both elements unlinked
 WINDOW = 3  # candidates this many places either side of where the order puts the counterpart
@@ -40,19 +42,19 @@ EPSILON = 0.001  # the auction's least bid increment: links this close in simila
 class Links:
     """Links between two versions: ``pairs`` of index tuples (one index, or two for the side
     of a 1:2 link that prints two elements), in the first version's order; ``crossed`` the
-    positions in ``pairs`` of links made against the order; ``scores`` their similarity."""
+    positions in ``pairs`` of links made against the order."""
 
     pairs: list[tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
     crossed: set[int] = field(default_factory=set)
-    scores: list[float] = field(default_factory=list)
 
 
 class _Scorer:
     """Similarities of the pairs of two versions' items, given the order's prediction and
     (second round) the translation table; each pair computed once."""
 
-    def __init__(self, a: Sequence[Item], b: Sequence[Item], predicted: tuple[list, list], table: Table | None):
-        self.a, self.b, self.table = a, b, table
+    def __init__(self, a: Sequence[Item], b: Sequence[Item], predicted: tuple[list, list], table: Table | None,
+                 scale: float = 1.0):
+        self.a, self.b, self.table, self.scale = a, b, table, scale
         self.predicted, self.loose = predicted
         if table:
             self.words_a = list(zip(table.bags(a), table.known(a)))
@@ -66,7 +68,7 @@ class _Scorer:
             if self.table:
                 (bag_a, known_a), (bag_b, known_b) = self.words_a[i], self.words_b[j]
                 words = agreement(bag_a, known_a, bag_b, known_b)
-            self.cache[key] = similarity(self.a[i], self.b[j], words, self.distance(i, j))
+            self.cache[key] = similarity(self.a[i], self.b[j], words, self.distance(i, j), self.scale)
         return self.cache[key]
 
     def distance(self, i: int, j: int) -> float:
@@ -95,7 +97,7 @@ class _Scorer:
             else:
                 words = agreement(*self.words_a[i], self.table.bags([y], forward=False)[0],
                                   self.table.known([y], first=False)[0])
-        return similarity(x, y, words, self.distance(i, j))
+        return similarity(x, y, words, self.distance(i, j), self.scale)
 
     def own(self, x: int, y: int, z: int, a_side: bool) -> float | None:
         """How much of the words of element ``x``'s text beyond its neighbour ``y``'s (both of
@@ -324,7 +326,7 @@ def _joined(score: _Scorer, links: dict[int, int], candidates: list[dict[int, fl
                *_join_options(score, {j: i for i, j in links.items()}, dict(enumerate(candidates)), m, False)]
     taken: set = set()
     out = []
-    for gain, (one, other, s, moves, freed) in sorted(options, key=lambda o: (-o[0], o[1][0], o[1][1])):
+    for _gain, (one, other, moves, freed) in sorted(options, key=lambda o: (-o[0], o[1][0], o[1][1])):
         touched = {("a", i) for i in one} | {("b", j) for j in other} | {k for move in moves for k in move} | freed
         if taken.isdisjoint(touched):
             taken |= touched
@@ -334,7 +336,7 @@ def _joined(score: _Scorer, links: dict[int, int], candidates: list[dict[int, fl
                 links.pop(next((i for i, k in links.items() if k == j), -1), None)
             for (_, i), (_, j) in moves:
                 links[i] = j
-            out.append((one, other, s))
+            out.append((one, other))
     return out
 
 
@@ -347,7 +349,7 @@ def _by_b(candidates: list[dict[int, float]]) -> dict[int, dict[int, float]]:
 
 
 def _join_options(score: _Scorer, links: dict[int, int], candidates, size: int, a_side: bool) -> list:
-    """(gain, (indices in a, indices in b, similarity, links made anew, element set free)) of the
+    """(gain, (indices in a, indices in b, links made anew, element set free)) of the
     1:2 links whose two elements are neighbours ``y``, ``x`` of one version (``a`` if ``a_side``:
     ``links`` then go from ``a`` to ``b``, and ``candidates`` from ``b`` to ``a``) and whose one
     element is ``y``'s counterpart ``z``."""
@@ -371,7 +373,7 @@ def _join_options(score: _Scorer, links: dict[int, int], candidates, size: int, 
             if gain + both >= JOIN_GAIN and (own is None or own >= JOIN_WORDS):
                 pair = ((first, first + 1), (z,)) if a_side else ((z,), (first, first + 1))
                 kept = set() if freed is None else {("b" if a_side else "a", freed)}
-                options.append((gain + both, (*pair, both, moves, kept)))
+                options.append((gain + both, (*pair, moves, kept)))
     return options
 
 
@@ -393,15 +395,13 @@ def link(a: Sequence[Item], b: Sequence[Item], training: Sequence[tuple[frozense
     table = None
     if any(x.words for x in a) and any(y.words for y in b):
         table = learn([*training, *((a[i].words, b[j].words) for i, j in anchors)])
-    score = _Scorer(a, b, _predicted(anchors or _group_anchors(a_groups, b_groups), n, m), table)
+    ratios = sorted(b[j].length / a[i].length for i, j in anchors)  # the versions' relative lengths
+    scale = ratios[len(ratios) // 2] if ratios else 1.0
+    score = _Scorer(a, b, _predicted(anchors or _group_anchors(a_groups, b_groups), n, m), table, scale)
     candidates = _nearby(score, n, m, b_groups)
     _looked_up(score, candidates, assign(m, candidates), m)
     links = assign(m, candidates)
     joined = _joined(score, links, candidates, n, m) if joins else []
-    grouped_a = {i for one, _, _ in joined for i in one}
-    grouped_b = {j for _, other, _ in joined for j in other}
-    pairs = [((i,), (j,), score(i, j)) for i, j in links.items() if i not in grouped_a and j not in grouped_b]
-    pairs = sorted(pairs + joined)
-    in_order = in_every_longest_chain([other[0] for _, other, _ in pairs])
-    return Links([(one, other) for one, other, _ in pairs], {k for k, ok in enumerate(in_order) if not ok},
-                 [s for _, _, s in pairs])
+    pairs = sorted([((i,), (j,)) for i, j in links.items()] + joined)
+    in_order = in_every_longest_chain([other[0] for _, other in pairs])
+    return Links(pairs, {k for k, ok in enumerate(in_order) if not ok})

@@ -305,7 +305,7 @@ def _item_detail(item) -> dict:
 
 @check("NUMBER_MISMATCH", "warning")
 def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """The numbers in aligned texts (activities, indicators, needs, aims, objectives) differ, in digits or in words."""
+    """The numbers in aligned texts (activities, indicators, needs, aims, objectives) differ (a number spelled out in words counts as its digits)."""
     for _crossed, members in _groups(plan, "activity"):
         grouped = any(len(els) > 1 for _, els in members)
         for what, texts in (("text", lambda a: (a.text,)), ("indicators", lambda a: a.indicators)):

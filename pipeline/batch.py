@@ -348,8 +348,13 @@ def _on_dask(inputs: list[str], names: list[str], options: Options, scheduler: s
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} (no scheduler answered there)") from None
     with client:
         futures = [client.submit(process_input, raw, options, name, pure=False) for raw, name in zip(inputs, names)]
-        for future in futures:
-            yield future.result()
+        for raw, future in zip(inputs, futures):
+            try:
+                yield future.result()
+            except Exception as exc:  # KilledWorker: the cluster's workers died reading it, as often as Dask retries
+                log.error("%s: the Dask task failed", raw, exc_info=exc)
+                yield {"input": raw, "name": None, "status": "failed",
+                       "reason": "the Dask workers reading it died, each time the cluster retried it"}
 
 
 def run(inputs: list[str], options: Options, workers: int | None = None,

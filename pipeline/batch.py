@@ -369,13 +369,11 @@ def run(inputs: list[str], options: Options, workers: int | None = None,
     if scheduler:
         yield from _on_dask(inputs, names, options, scheduler)
         return
-    n = workers_for(len(inputs), workers)
-    if n == 1:  # one input at a time: its pages may be shared among the workers instead
-        pages = replace(options, page_workers=max(1, workers or os.cpu_count() or 1))
-        for raw, name in zip(inputs, names):
-            yield process_input(raw, pages, name)
+    if len(inputs) == 1:  # in this process: its pages may be shared among the workers instead
+        yield process_input(inputs[0], replace(options, page_workers=max(1, workers or os.cpu_count() or 1)), names[0])
         return
     tasks = [(raw, options, name) for raw, name in zip(inputs, names)]
+    n = workers_for(len(inputs), workers)  # one worker too: a batch outlives a worker the system kills
     yield from in_workers(tasks, n, process_input, lambda index, how: {
         "input": inputs[index], "name": None, "status": "failed",
         "reason": f"the process reading it {how}, and again when retried"})

@@ -160,11 +160,12 @@ def _holding(pgid: int, path: Path) -> int | None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
-@pytest.mark.parametrize("kills", [1, 2])
-def test_a_killed_worker_costs_only_its_own_input(kills, tmp_path):
+@pytest.mark.parametrize("kills, workers", [(1, 2), (2, 2), (2, 1)])
+def test_a_killed_worker_costs_only_its_own_input(kills, workers, tmp_path):
     """The worker reading one input is killed as the out-of-memory killer does (SIGKILL): a fresh
     worker reads it again; killed again, it is reported failed with the reason in _batch.json,
-    and the eleven other inputs are done either way."""
+    and the eleven other inputs are done either way (with --workers 1 too: the batch runs in one
+    worker process, not in the command's)."""
     slow = tmp_path / "table" / "plan.pdf"  # the 81-page table PDF through pdfplumber: seconds to read
     slow.parent.mkdir()
     shutil.copy(FILES / "nap-table.pdf", slow)
@@ -174,7 +175,7 @@ def test_a_killed_worker_costs_only_its_own_input(kills, tmp_path):
         others.append(tmp_path / f"ed{n}" / "plan.txt")
         shutil.copy(KYRGYZ, others[-1])
     out = tmp_path / "out"
-    proc = start(*others[:5], slow, *others[5:], "--out", out, "--workers", "2", "--pdf-engine", "plumber",
+    proc = start(*others[:5], slow, *others[5:], "--out", out, "--workers", workers, "--pdf-engine", "plumber",
                  "--format", "json")
     killed, deadline = [], time.monotonic() + 120
     while len(killed) < kills and time.monotonic() < deadline and proc.poll() is None:

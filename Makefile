@@ -8,14 +8,16 @@ STAMP := $(VENV)/.installed
 # otherwise it prints one line naming them, and the tests that need them are skipped.
 # Add a pair here when a test needs another one (tesseract-ocr:tesseract, libreoffice:soffice, ...).
 # A pair may name a file instead of a command (a language model of Tesseract).  OCR's packages
-# (pipeline/ocr.py) are installed by `make extract` too; without them scanned PDFs stay refused.
+# (pipeline/ocr.py) and LibreOffice's Writer (pipeline/extract/convert.py) are installed by
+# `make extract` too; without them scanned PDFs stay refused, .doc, .rtf and .odt files unread.
 TESSDATA := /usr/share/tesseract-ocr/*/tessdata
 OCR_SYSTEM_PACKAGES := tesseract-ocr:tesseract tesseract-ocr-osd:$(TESSDATA)/osd.traineddata \
 	tesseract-ocr-rus:$(TESSDATA)/rus.traineddata tesseract-ocr-kaz:$(TESSDATA)/kaz.traineddata \
 	tesseract-ocr-kir:$(TESSDATA)/kir.traineddata tesseract-ocr-uzb:$(TESSDATA)/uzb.traineddata \
 	tesseract-ocr-uzb-cyrl:$(TESSDATA)/uzb_cyrl.traineddata tesseract-ocr-eng:$(TESSDATA)/eng.traineddata \
 	tesseract-ocr-script-latn:$(TESSDATA)/Latin.traineddata
-TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver postgresql:pg_ctlcluster $(OCR_SYSTEM_PACKAGES)
+EXTRACT_SYSTEM_PACKAGES := $(OCR_SYSTEM_PACKAGES) libreoffice-writer-nogui:soffice
+TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver postgresql:pg_ctlcluster $(EXTRACT_SYSTEM_PACKAGES)
 
 .PHONY: extract test bench clean system-packages ocr-packages
 
@@ -33,7 +35,7 @@ test: $(STAMP) system-packages
 
 system-packages ocr-packages:
 	@missing=""; \
-	for pair in $(if $(filter ocr-packages,$@),$(OCR_SYSTEM_PACKAGES),$(TEST_SYSTEM_PACKAGES)); do \
+	for pair in $(if $(filter ocr-packages,$@),$(EXTRACT_SYSTEM_PACKAGES),$(TEST_SYSTEM_PACKAGES)); do \
 	    { command -v "$${pair#*:}" || [ -e $${pair#*:} ]; } >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; \
 	done; \
 	[ -z "$$missing" ] && exit 0; \
@@ -41,7 +43,7 @@ system-packages ocr-packages:
 	        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; } >/dev/null 2>&1; then \
 	    echo "make: installed the system packages the tests need:$$missing"; \
 	else \
-	    echo "make: system packages missing:$$missing (as root: apt-get install$$missing); $(if $(filter ocr-packages,$@),scanned PDFs are not recognised,the tests needing them are skipped)"; \
+	    echo "make: system packages missing:$$missing (as root: apt-get install$$missing); $(if $(filter ocr-packages,$@),scanned PDFs are not recognised and .doc/.rtf/.odt files not read,the tests needing them are skipped)"; \
 	fi
 
 bench: $(STAMP)

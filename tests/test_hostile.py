@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.batch import safe_name
+from pipeline.extract import convert
 
 from .conftest import KYRGYZ, NAP, ROOT
 from .processes import group, start, survivors
@@ -57,6 +58,15 @@ ERROR_PAGE = b"""<!DOCTYPE html>
 """
 
 
+def _converted(what: str) -> str:
+    """The reason for a Word 97-2003, RTF or ODT file LibreOffice cannot open; without LibreOffice,
+    the line naming the package to install."""
+    if convert.soffice() is None:
+        return (f"{what}: reading it needs LibreOffice (as root: apt-get install {convert.PACKAGE}), or save it as "
+                "DOCX or PDF first")
+    return f"LibreOffice cannot open this {what}: damaged, truncated or not a document"
+
+
 def _case(name: str, tmp: Path) -> tuple[Path, str]:
     """(input file, the reason polyplan must give) for each kind of broken input."""
     if name == "empty":
@@ -80,16 +90,23 @@ def _case(name: str, tmp: Path) -> tuple[Path, str]:
     if name == "unsupported":
         (tmp / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
         return tmp / "picture.txt", "unsupported format (not PDF, DOCX or text)"
-    if name == "legacy-doc":  # an OLE2 compound file, as Word 97-2003 writes .doc
+    if name == "damaged-doc":  # the header of an OLE2 compound file, as Word 97-2003 writes .doc, and nothing in it
         (tmp / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
-        return tmp / "plan.doc", "legacy Office file (Word .doc, Excel .xls): save it as DOCX or PDF first"
-    if name == "rtf":
-        (tmp / "plan.rtf").write_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 Part I: Plan\\par }")
-        return tmp / "plan.rtf", "RTF file: save it as DOCX or PDF first"
+        return tmp / "plan.doc", _converted("Word 97-2003 file (.doc)")
+    if name == "xls-named-doc":  # an Excel 97-2003 workbook: a compound file whose directory names a Workbook stream
+        entry = "Workbook".encode("utf-16-le") + b"\x00\x00"
+        header, directory = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".ljust(512, b"\x00"), bytes(128)  # then the root entry
+        (tmp / "plan.doc").write_bytes(header + directory + entry.ljust(64, b"\x00") + len(entry).to_bytes(2, "little")
+                                       + b"\x02".ljust(62, b"\x00"))
+        return tmp / "plan.doc", ("legacy Office file holding an Excel workbook (.xls), not a Word document: not a "
+                                  "plan document")
+    if name == "truncated-rtf":
+        (tmp / "plan.rtf").write_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}}\\f0 Part I: Plan\\par ")
+        return tmp / "plan.rtf", _converted("RTF file")
     if name == "zip-bomb":
         return FILES / "bomb.docx", "DOCX would inflate to 1024 MB, over the 200 MB limit (--max-input-mb): refused"
-    if name == "odt":
-        return _odt(tmp / "plan.odt"), "OpenDocument text (.odt): save it as DOCX or PDF first"
+    if name == "damaged-odt":
+        return _odt(tmp / "plan.odt"), _converted("OpenDocument text (.odt)")
     return _lying(name, tmp)
 
 
@@ -117,10 +134,9 @@ def _lying(name: str, tmp: Path) -> tuple[Path, str]:
         return tmp / "plan.docx", "named .docx but holds a PDF: rename it .pdf"
     if name == "doc-named-docx":
         (tmp / "plan.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
-        return tmp / "plan.docx", ("named .docx but holds a legacy Office file (Word .doc, Excel .xls): "
-                                   "save it as DOCX or PDF first")
+        return tmp / "plan.docx", "named .docx but holds a legacy Office file (Word .doc, Excel .xls): rename it .doc"
     if name == "odt-named-docx":
-        return _odt(tmp / "plan.docx"), "named .docx but holds OpenDocument text (.odt): save it as DOCX or PDF first"
+        return _odt(tmp / "plan.docx"), "named .docx but holds OpenDocument text (.odt): rename it .odt"
     if name == "png-named-pdf":
         (tmp / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
         return tmp / "scan.pdf", "named .pdf but holds a PNG image: it needs OCR first"
@@ -128,7 +144,8 @@ def _lying(name: str, tmp: Path) -> tuple[Path, str]:
 
 
 CASES = ["empty", "truncated-pdf", "encrypted-pdf", "scanned-pdf", "not-a-zip-docx", "zip-without-document",
-         "unsupported", "legacy-doc", "rtf", "zip-bomb", "odt", "html-named-docx", "html-named-pdf", "xml-named-pdf",
+         "unsupported", "damaged-doc", "xls-named-doc", "truncated-rtf", "zip-bomb", "damaged-odt", "html-named-docx",
+         "html-named-pdf", "xml-named-pdf",
          "json-named-pdf", "text-named-pdf", "docx-named-pdf", "pdf-named-docx", "doc-named-docx", "odt-named-docx",
          "png-named-pdf"]
 
@@ -145,6 +162,20 @@ def test_broken_input_one_line_exit_3_batch_goes_on(case, tmp_path):
         (str(bad), "failed", reason), (str(GOOD), "ok", None)]
     assert batch["inputs"][1]["activities"] == {"tk": 49, "ru": 49, "en": 49}
     assert (tmp_path / "out" / "nap-2020-2022-txt" / "plan.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["doc", "rtf", "odt"])
+def test_word_97_rtf_and_odt_are_converted_not_refused(kind, tmp_path):
+    """The reference plan saved by LibreOffice as .doc, .rtf and .odt (tests/fixtures/legacy.py) is read
+    through LibreOffice; without it, one line names the package to install."""
+    legacy = FILES / f"nap-2020-2022.{kind}"
+    run = polyplan(legacy, GOOD, "--out", tmp_path / "out", "--format", "json")
+    if convert.soffice() is None:
+        assert (run.returncode, run.stderr) == (3, f"polyplan: error: {legacy}: {_converted(convert.WHAT[kind])}\n")
+        return
+    assert (run.returncode, run.stderr) == (0, "")
+    batch = json.loads((tmp_path / "out" / "_batch.json").read_text(encoding="utf-8"))
+    assert [(e["status"], e["activities"]) for e in batch["inputs"]] == [("ok", {"tk": 49, "ru": 49, "en": 49})] * 2
 
 
 def test_zip_bomb_is_refused_in_under_a_second(tmp_path):

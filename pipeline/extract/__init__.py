@@ -17,7 +17,12 @@ first bytes (:mod:`.sniff`), then
   tables aligned by whitespace alone read cell by cell, each cell's blocks boxed by its
   rectangle; running headers, footers and page numbers (text repeated in the page margins,
   or a title printed with the page number at the top or foot of the text) marked as
-  furniture; heading level from font size.
+  furniture; heading level from font size;
+* Word 97-2003 ``.doc``, RTF and OpenDocument text: a copy converted to DOCX by LibreOffice
+  (:mod:`.convert`), then read as DOCX.
+
+Kazakh typed in a pre-Unicode font is read as Kazakh letters in every format
+(:mod:`.legacy_fonts`, over the blocks of any reader).
 
 Unreadable input raises :class:`ExtractError` with a one-line reason.
 """
@@ -25,18 +30,22 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import NamedTuple
 
 from ..controls import Reading
 from ..model import Block, Removed, Skipped, Source
 from ..text import text_quality
+from .convert import Conversion, converted
 from .docx import check_docx, docx_to_blocks
 from .html import _html_blocks
+from .legacy_fonts import Respelling, blocks_to_respelled
 from .limits import MAX_INPUT_MB, Limits
 from .pdf import _pdf_blocks
 from .sniff import ExtractError, sniff_format
 from .text import text_to_blocks
 
-__all__ = ["MAX_INPUT_MB", "ExtractError", "Limits", "check_docx", "file_to_blocks", "sha256_of"]
+__all__ = ["MAX_INPUT_MB", "Extracted", "ExtractError", "Limits", "check_docx", "file_to_blocks", "read_file",
+           "sha256_of"]
 
 
 def sha256_of(path: Path) -> str:
@@ -47,15 +56,33 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+class Extracted(NamedTuple):
+    """A file read: its :class:`Source` record, its blocks, and what its :class:`Source` does not
+    record yet — the ``conversion`` that made it readable and the ``respelling`` of its legacy
+    Kazakh font (each None where there was none)."""
+
+    source: Source
+    blocks: tuple[Block, ...]
+    conversion: Conversion | None = None
+    respelling: Respelling | None = None
+
+
 def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -> tuple[Source, tuple[Block, ...]]:
     """Read ``path`` into its :class:`Source` record and its blocks in reading order."""
+    return read_file(path, file_index, limits)[:2]
+
+
+def read_file(path: Path, file_index: int = 0, limits: Limits = Limits()) -> Extracted:
+    """Read ``path`` (:func:`file_to_blocks`), with what its :class:`Source` does not record yet."""
     path = Path(path)
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise ExtractError(f"file is {size / 2**20:.0f} MB, over the {limits.max_mb} MB limit (--max-input-mb)")
     fmt = sniff_format(path)
-    reading, recognised = None, ()
-    if fmt == "docx":
+    reading, recognised, conversion = None, (), None
+    if fmt == "convert":
+        (reading, conversion), fmt, pages = _converted(path, file_index, limits), "docx", None
+    elif fmt == "docx":
         check_docx(path, limits)
         reading, pages = docx_to_blocks(path, file_index), None
     elif fmt == "pdf":
@@ -66,10 +93,18 @@ def file_to_blocks(path: Path, file_index: int = 0, limits: Limits = Limits()) -
         reading, pages = text_to_blocks(path, file_index), None
     if reading is not None:
         blocks = list(reading.blocks)
+    blocks, respelling = blocks_to_respelled(blocks)
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
                     chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading))
-    return source, tuple(blocks)
+    return Extracted(source, tuple(blocks), conversion, respelling)
+
+
+def _converted(path: Path, file_index: int, limits: Limits) -> tuple[Reading, Conversion]:
+    """A ``.doc``, RTF or ODT file read as the DOCX LibreOffice converts it to."""
+    with converted(path) as (docx, conversion):
+        check_docx(docx, limits)
+        return docx_to_blocks(docx, file_index), conversion
 
 
 def _reading_facts(reading: Reading | None) -> dict:

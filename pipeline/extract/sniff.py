@@ -7,8 +7,9 @@ by a failed download under ``plan.pdf`` is refused and named for what it holds, 
 being read as a text without a plan.
 
 :func:`content_kind` names what a file holds; :data:`READ_AS` maps the kinds extract reads
-to its formats and :data:`REFUSED` gives the reason for the kinds it does not read (a
-converter for legacy Word, RTF or OpenDocument files would take those kinds from here).
+to its formats — Word 97-2003, RTF and OpenDocument text are read as ``convert``: LibreOffice
+turns them into DOCX (:mod:`.convert`) — and :data:`REFUSED` gives the reason for the kinds it
+does not read.
 """
 from __future__ import annotations
 
@@ -25,14 +26,13 @@ class ExtractError(Exception):
 HEAD = 4096  # bytes read to tell what a file holds
 PDF_HEADER_WITHIN = 1024  # a PDF header may follow junk bytes this far into the file (Acrobat's rule)
 
-READ_AS = {"pdf": "pdf", "docx": "docx", "text": "text", "html": "html", "xml": "text", "json": "text"}
-"""Kinds extract reads, and the format it reads them as (a ZIP archive is taken for a DOCX)."""
+READ_AS = {"pdf": "pdf", "docx": "docx", "text": "text", "html": "html", "xml": "text", "json": "text",
+           "doc": "convert", "rtf": "convert", "odt": "convert"}
+"""Kinds extract reads, and the format it reads them as (a ZIP archive is taken for a DOCX;
+``convert``: a copy converted to DOCX by LibreOffice)."""
 
 SAVE_AS = "save it as DOCX or PDF first"
 REFUSED = {
-    "doc": f"legacy Office file (Word .doc, Excel .xls): {SAVE_AS}",
-    "rtf": f"RTF file: {SAVE_AS}",
-    "odt": f"OpenDocument text (.odt): {SAVE_AS}",
     "opendocument": "OpenDocument file other than text (spreadsheet, presentation, drawing): not a plan document",
 }
 """Kinds extract does not read, and the reason given; any other kind is an unsupported format."""
@@ -41,8 +41,8 @@ UNSUPPORTED = "unsupported format (not PDF, DOCX or text)"
 
 HOLDS = {
     "pdf": ("a PDF", "rename it .pdf"), "docx": ("a ZIP archive (a DOCX?)", "rename it .docx"),
-    "doc": ("a legacy Office file (Word .doc, Excel .xls)", SAVE_AS), "rtf": ("an RTF file", SAVE_AS),
-    "odt": ("OpenDocument text (.odt)", SAVE_AS), "opendocument": ("an OpenDocument file", SAVE_AS),
+    "doc": ("a legacy Office file (Word .doc, Excel .xls)", "rename it .doc"), "rtf": ("an RTF file", "rename it .rtf"),
+    "odt": ("OpenDocument text (.odt)", "rename it .odt"), "opendocument": ("an OpenDocument file", SAVE_AS),
     "html": ("HTML text", "a failed download?"), "xml": ("XML text", "a failed download?"),
     "json": ("JSON text", "a failed download?"), "text": ("plain text", "rename it .txt to read it as text"),
     "png": ("a PNG image", "it needs OCR first"), "jpeg": ("a JPEG image", "it needs OCR first"),
@@ -117,7 +117,8 @@ def _text_kind(text: str) -> str:
 
 
 def sniff_format(path: Path) -> str:
-    """'pdf', 'docx', 'html' or 'text', the format extract reads ``path`` as, from its first bytes,
+    """'pdf', 'docx', 'html', 'text' or 'convert' (to DOCX, by LibreOffice: Word 97-2003, RTF,
+    OpenDocument text), the format extract reads ``path`` as, from its first bytes,
     never from its name — except that a name ending ``.pdf`` or ``.docx`` must hold that (HTML
     named ``.doc``, as Word saves a web page, is read as HTML).
     Text is UTF-16 with a byte-order mark, or bytes without NUL.  Raises :class:`ExtractError`

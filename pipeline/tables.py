@@ -184,16 +184,31 @@ def layout(header: Row, fields: dict[int, str | None], subheaders: list[Row], da
     spans = {col: header[col][0].span for col in header}
     data_cols = sorted({c for row in data for c in row})
     covered = {c: col for col in header for c in range(col, col + spans[col])}
-    if data_cols and all(c in covered for c in data_cols) and header[min(header)][0].loc.table == data[0][min(data[0])][0].loc.table:
+    same_table = bool(data) and header[min(header)][0].loc.table == data[0][min(data[0])][0].loc.table
+    if data_cols and same_table and 2 * sum(c in covered for c in data_cols) > len(data_cols):
         out = {c: Column(fields[covered[c]], names[covered[c]]) for c in covered}
+        out.update({c: Column(None, "") for c in data_cols if c not in covered})  # a header cell left empty
         for sub in subheaders:
             for col, cell in sub.items():
                 if col in out:
                     out[col] = Column(out[col].field, f"{out[col].name} / {cell_text(cell).strip()}")
-        return out
-    return _layout_in_order([(fields[c], names[c]) for c in sorted(header)],
-                            [cell_text(sub[c]).strip() for sub in subheaders[:1] for c in sorted(sub)],
-                            data_cols, data, lex)
+        return _activity_by_content(out, data, lex)
+    return _activity_by_content(_layout_in_order(
+        [(fields[c], names[c]) for c in sorted(header)],
+        [cell_text(sub[c]).strip() for sub in subheaders[:1] for c in sorted(sub)], data_cols, data, lex), data, lex)
+
+
+def _activity_by_content(columns: dict[int, Column], data: list[Row], lex: Lexicon) -> dict[int, Column]:
+    """Where no header names the activity column (its header cell left empty, or worded
+    unlike any lexicon), the column of running text without a known field is it."""
+    if any(c.field == "activity" for c in columns.values()):
+        return columns
+    texts = {c: [cell_text(row[c]) for row in data if c in row] for c, col in columns.items() if col.field is None}
+    running = [c for c, cells in texts.items() if column_kind(cells, lex) == "text"]
+    if running:
+        best = max(running, key=lambda c: sum(len(t) for t in texts[c]))
+        columns = {**columns, best: Column("activity", columns[best].name)}
+    return columns
 
 
 def _layout_in_order(heads: list[tuple], subs: list[str], data_cols: list[int], data: list[Row],

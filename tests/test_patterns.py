@@ -241,3 +241,25 @@ def test_printed_numbers_of_any_length_under_the_first_level(tmp_path):
     plan = _plan(path)
     assert [a.number for a in _acts(plan)] == ["1.1.999", "1.1.1000", "1.1.1001"]
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("header", [("№", "", "Срок исполнения", "Ответственные"),
+                                    ("№", "Что сделать", "Срок исполнения", "Ответственные")])
+def test_activity_column_without_a_known_header_is_found_by_its_text(tmp_path, header):
+    """A header cell left empty, or worded unlike the lexicon, over the column of running text."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("ПЛАН МЕРОПРИЯТИЙ НА 2024 ГОД", style="Title")
+    rows = [header, ("1", "Провести семинар для сотрудников полиции по выявлению жертв", "1 квартал 2024", "МВД"),
+            ("2", "Издать памятку для трудовых мигрантов о безопасной миграции", "2 квартал 2024", "МТСЗН")]
+    table = document.add_table(rows=0, cols=4)
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values):
+            cell.text = value
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    plan = _plan(path)
+    assert [(a.number, a.text, [g.name for g in a.agencies], a.period.raw) for a in _acts(plan)] == [
+        (r[0], r[1], [r[3]], r[2]) for r in rows[1:]]
+    assert plan.unparsed == ()

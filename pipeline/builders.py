@@ -97,6 +97,7 @@ class ParseState:
     labelled: bool = False  # the version has activity labels, addressees or a table header somewhere
     plain_plan: bool = False  # without labels, its numbered paragraphs read as activities
     followed_by_fields: frozenset = frozenset()  # locations of numbered paragraphs an activity field label follows
+    groups: dict = field(default_factory=dict)  # locations of numbered titles over items numbered under them -> kind
 
     @property
     def part(self) -> NodeBuilder:

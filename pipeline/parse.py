@@ -140,7 +140,8 @@ def _on_addressee(state: ParseState, block: Block) -> bool:
 
 def _on_activity(state: ParseState, block: Block) -> bool:
     m = ACT_DEEP.fullmatch(block.text)
-    if not m and state.context in ("activities", "part", "section"):  # right under a heading too
+    if not m and (state.context in ("activities", "part", "section")  # right under a heading too
+                  or block.loc in state.followed_by_fields):  # or wherever an activity's field label follows
         m = ACT_ANY.fullmatch(block.text)
     if not m:
         return False
@@ -273,12 +274,69 @@ def _feed(state: ParseState, block: Block) -> None:
         feed_aside(state, block)
         return
     if (_on_heading(state, block) or _on_label(state, block) or _on_addressee(state, block)
-            or _on_activity(state, block)):
+            or _on_group(state, block) or _on_activity(state, block)):
         return
     if _starts_lower(block) and state.target is not None:
         state.target.extend(block)
     elif not _on_list_item(state, block):
         _on_other(state, block)
+
+
+def _on_group(state: ParseState, block: Block) -> bool:
+    """A numbered title over items numbered under it ("1. Совершенствование законодательства"
+    over "1.1. …", "1.2. …"): a part when its items are titles too, else a section."""
+    kind = state.groups.get(block.loc)
+    if kind is None:
+        return False
+    m = ACT_ANY.fullmatch(block.text)
+    flush_pending(state)
+    node = NodeBuilder(m.group("num") or m.group("num2"), block.text, m.group("text") or m.group("text2"), block.loc)
+    if kind == "part":
+        state.parts.append(node)
+        state.context = "part"
+    else:
+        state.part.children.append(node)
+        state.context = "section"
+    state.target = None
+    return True
+
+
+def _group_titles(blocks: tuple[Block, ...]) -> dict:
+    """Locations of numbered titles that items numbered under them follow, with their kind:
+    ``part`` when some of those items are such titles themselves, else ``section``.  A title
+    is short, ends without a full stop, and its first item follows it at once, numbered one
+    level under it; a line of contents is none."""
+    numbered = [(i, m.group("num") or m.group("num2")) for i, b in enumerate(blocks)
+                if b.loc.table is None and not b.loc.part for m in [ACT_ANY.fullmatch(b.text)] if m]
+    titles = {i for i, _num in numbered if _title_like(blocks[i].text)}
+    out: dict = {}
+    for n, (i, num) in enumerate(reversed(numbered)):
+        later = numbered[len(numbered) - n:]
+        if i not in titles or not later or later[0][0] - i > TITLE_REACH or not _child(num, later[0][1]):
+            continue  # its first item must follow it at once, numbered one level under it
+        children = []
+        for j, other in later:
+            if not other.startswith(num + "."):
+                break
+            children.append(j)
+        out[blocks[i].loc] = "part" if any(blocks[j].loc in out for j in children) else "section"
+    return out
+
+
+def _child(number: str, other: str) -> bool:
+    """Is ``other`` numbered one level under ``number`` ("1.1" under "1")?"""
+    return other.startswith(number + ".") and other.count(".") == number.count(".") + 1
+
+
+def _title_like(text: str) -> bool:
+    body = ACT_ANY.fullmatch(text)
+    title = (body.group("text") or body.group("text2")).strip()
+    return (len(title.split()) <= MAX_TITLE_WORDS and not title.endswith((".", ";", ",")) and not TOC_LINE.search(text)
+            and title[:1].isupper())
+
+
+MAX_TITLE_WORDS = 15
+TITLE_REACH = 2  # paragraphs: a numbered title's first item follows it this closely
 
 
 def _labelled(blocks: tuple[Block, ...], lex: Lexicon) -> bool:
@@ -332,7 +390,7 @@ def blocks_to_version(blocks: VersionBlocks, lex: Lexicon,
     ``context`` brings what the rest of the document says (:func:`split_to_context`).
     """
     state = ParseState(lex, labelled=_labelled(blocks.body, lex), plain_plan=_plain_plan(blocks.body),
-                   followed_by_fields=_followed_by_fields(blocks.body, lex))
+                   followed_by_fields=_followed_by_fields(blocks.body, lex), groups=_group_titles(blocks.body))
     for group in _groups(blocks.body):
         if group[0].loc.table is None:
             _feed(state, group[0])

@@ -263,3 +263,19 @@ def test_activity_column_without_a_known_header_is_found_by_its_text(tmp_path, h
     assert [(a.number, a.text, [g.name for g in a.agencies], a.period.raw) for a in _acts(plan)] == [
         (r[0], r[1], [r[3]], r[2]) for r in rows[1:]]
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang, titles, first_bodies", [
+    ("ru", ["Совершенствование законодательства", "Профилактика"], ["Министерство юстиции", "Министерство внутренних дел"]),
+    ("kk", ["Заңнаманы жетілдіру", "Алдын алу"], ["Әділет министрлігі", "Ішкі істер министрлігі"])])
+def test_numbered_titles_over_labelled_items(tmp_path, lang, titles, first_bodies):
+    """"1. <title>" over "1.1. <measure>" with its labelled deadline and bodies: section 1 and
+    its activities — the plain layout of many decrees' annexes."""
+    plan = _plan(patterns.write_numbered_titles(tmp_path, lang))
+    (version,) = plan.versions
+    assert [(s.number, s.title, [a.number for a in s.activities]) for s in version.parts[0].sections] == [
+        ("1", titles[0], ["1.1", "1.2"]), ("2", titles[1], ["2.1"])]
+    acts = _acts(plan)
+    assert [g.name for g in acts[0].agencies] == first_bodies
+    assert [(a.period.kind, a.period.end) for a in acts] == [("single", 2024), ("single", 2025), ("recurring", None)]
+    assert plan.unparsed == () and not [c for c in _codes(plan) if c.startswith("NUM_")]

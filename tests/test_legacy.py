@@ -137,42 +137,102 @@ def test_a_folder_of_doc_and_docx_is_one_plan(tmp_path):
     assert [s.format for s in plan.sources] == ["docx", "docx", "pdf"]
 
 
-def _converting() -> list[int]:
-    """LibreOffice processes converting for polyplan (their profile is in a polyplan-convert- folder)."""
-    found = []
+def test_a_table_in_a_frame_is_read_as_a_table(tmp_path):
+    """Word's floating table comes out of a .doc as LibreOffice's frame, a text box holding the
+    table in its DOCX: put back where the frame is anchored, it is read as the table it is."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from .fixtures.build import build_flat_table_docx
+    plain = build_flat_table_docx(tmp_path / "plain.docx")
+    document = docx.Document(str(plain))
+    table = document.tables[0]._tbl
+    anchor = document.paragraphs[-1]._p
+    box = parse_xml(f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:rect><v:textbox>'
+                    '<w:txbxContent/></v:textbox></v:rect></w:pict></w:r>')
+    box.find(".//{*}txbxContent").append(table)  # moved out of the body into the box
+    anchor.append(box)
+    framed = tmp_path / "framed.docx"
+    document.save(str(framed))
+    assert [b.loc.table for b in read_file(framed).blocks][2:4] == [None, None]  # a text box's paragraphs
+    unframed = convert.unframe_tables(framed, tmp_path / "unframed.docx")
+    assert [(b.text, b.loc.table, b.loc.row, b.loc.cell) for b in read_file(unframed).blocks] == [
+        (b.text, b.loc.table, b.loc.row, b.loc.cell) for b in read_file(plain).blocks]
+    assert convert.unframe_tables(plain, tmp_path / "unchanged.docx") == plain
+
+
+MINGAS = REALPLAN.with_name("by_mingas_plan_raboty_2023_ru.docx")
+
+
+@needs_soffice
+@pytest.mark.skipif(not MINGAS.is_file(), reason=f"{MINGAS} is absent (it is not part of the repository)")
+def test_a_real_table_plan_saved_as_doc(tmp_path):
+    """The real Belarusian table plan (its table floats) saved by LibreOffice as .doc gives the
+    DOCX's 28 activities with their texts, bodies and deadlines."""
+    doc = soffice_convert(MINGAS, tmp_path / "plan.doc", "doc")
+    view = [(a.number, a.text, tuple(g.name for g in a.agencies), a.period.raw)
+            for plan in (paths_to_plan([doc], "doc"), paths_to_plan([MINGAS], "docx"))
+            for a in plan.version("ru").activities()]
+    assert len(view) == 56 and view[:28] == view[28:]
+
+
+def _libreoffice_of(pid: int) -> set[int]:
+    """The live LibreOffice processes ``pid`` or its workers started to convert (their profile is in
+    a polyplan-convert- folder)."""
+    parents, converting = {}, set()
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and b"polyplan-convert-" in (entry / "cmdline").read_bytes():
-                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state != "Z":
-                    found.append(int(entry.name))
-        except OSError:
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            parents[int(entry.name)] = int(ppid)
+            if state != "Z" and b"polyplan-convert-" in (entry / "cmdline").read_bytes():
+                converting.add(int(entry.name))
+        except (OSError, ValueError):
             continue
-    return found
+
+    def descends(child: int) -> bool:
+        while child in parents and child != pid:
+            child = parents[child]
+        return child == pid
+    return {p for p in converting if descends(p)}
 
 
-def _gone(seconds: float = 5) -> list[int]:
+def _alive(pids: set[int], seconds: float = 10) -> set[int]:
+    """Those of ``pids`` still running (not zombies) after up to ``seconds``."""
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
     deadline = time.monotonic() + seconds
-    while (left := _converting()) and time.monotonic() < deadline:
+    while (left := {p for p in pids if running(p)}) and time.monotonic() < deadline:
         time.sleep(0.1)
     return left
+
+
+def _run_watching(*args, kill: bool = False) -> tuple[subprocess.Popen, set[int]]:
+    """The command, and the LibreOffice processes it started; ``kill``: SIGKILL it once one runs."""
+    proc, seen = start(*args), set()
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        seen |= _libreoffice_of(proc.pid)
+        if kill and seen:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    proc.wait()
+    return proc, seen
 
 
 @needs_soffice
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_timeout_and_kill_stop_libreoffice_too(tmp_path):
     doc = FILES / "nap-2020-2022.rtf"  # LibreOffice takes about a second over it
-    run = polyplan(doc, "--out", tmp_path / "out", "--timeout", "0.3")
-    assert (run.returncode, run.stderr) == (3, f"polyplan: error: {doc}: stopped after 0.3 s (--timeout)\n")
-    assert _gone() == []
-    proc = start(doc, "--out", tmp_path / "out2")
-    deadline = time.monotonic() + 30
-    while not _converting() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert _converting()
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert _gone() == []  # LibreOffice died with the worker (parent-death signal)
+    proc, seen = _run_watching(doc, "--out", tmp_path / "out", "--timeout", "0.3")
+    assert (proc.returncode, proc.stderr.read()) == (3, f"polyplan: error: {doc}: stopped after 0.3 s (--timeout)\n")
+    assert _alive(seen) == set()
+    proc, seen = _run_watching(doc, "--out", tmp_path / "out2", kill=True)
+    assert proc.returncode == -signal.SIGKILL and seen
+    assert _alive(seen) == set()  # LibreOffice died with the command (parent-death signal)
 
 
 # --- pre-Unicode Kazakh fonts -------------------------------------------------------------------

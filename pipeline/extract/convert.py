@@ -15,6 +15,11 @@ conversion takes longer than :data:`TIMEOUT` or ``--timeout`` stops the document
 profile makes LibreOffice ask once to be started again (exit code 81, as ``oosplash`` does
 for the launcher).  Elsewhere the launcher is run.
 
+One artifact of the conversion is undone (:func:`unframe_tables`): Word's floating tables
+(positioned beside the text) come out of a ``.doc`` as LibreOffice frames, written to DOCX as
+text boxes holding the table; the table is put back in the text where the frame is anchored,
+so that it is read as the table it is.
+
 Without LibreOffice, or when it cannot open the file, :class:`ExtractError` gives one line.
 """
 from __future__ import annotations
@@ -29,8 +34,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterator, NamedTuple
+
+from lxml import etree
 
 from .sniff import HEAD, ExtractError, content_kind
 
@@ -111,7 +119,7 @@ def converted(path: Path) -> Iterator[tuple[Path, Conversion]]:
         if not result.is_file() or result.stat().st_size == 0:
             raise ExtractError(f"LibreOffice cannot open this {WHAT.get(kind, 'file')}: damaged, truncated or not a "
                                "document")
-        yield result, Conversion(kind, version())
+        yield unframe_tables(result, folder / "document.docx"), Conversion(kind, version())
 
 
 def _check_not_other_office(path: Path) -> None:
@@ -164,3 +172,51 @@ def _dies_with_parent() -> None:
     (a worker killed with the command, pipeline.batch); the C library is loaded beforehand."""
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+# --- frames holding a table -------------------------------------------------------------------------
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FRAMED_TABLES = etree.XPath("//w:p[.//w:txbxContent/w:tbl]", namespaces={"w": _W})
+_BOX = etree.XPath(".//w:txbxContent[w:tbl]", namespaces={"w": _W})
+
+
+def unframe_tables(docx: Path, out: Path) -> Path:
+    """``docx`` written to ``out`` with each text box that holds a table (LibreOffice's frame for
+    Word's floating table) replaced by its content after the paragraph it is anchored in: the run
+    carrying the box (its DrawingML choice and VML fallback alike) is removed from the paragraph.
+    ``docx`` itself where there is none.
+
+    >>> from io import BytesIO
+    >>> body = (f'<w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>Plan</w:t></w:r><w:r><w:pict><w:txbxContent>'
+    ...         '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>1.</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    ...         '</w:txbxContent></w:pict></w:r></w:p><w:sectPr/></w:body></w:document>')
+    >>> _unframed(body.encode()).decode().split("<w:body>")[1]
+    '<w:p><w:r><w:t>Plan</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>1.</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:sectPr/></w:body></w:document>'
+    """
+    with zipfile.ZipFile(docx) as source:
+        document = source.read("word/document.xml")
+        changed = _unframed(document)
+        if changed is None:
+            return docx
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                target.writestr(item, changed if item.filename == "word/document.xml" else source.read(item))
+    return out
+
+
+def _unframed(document: bytes) -> bytes | None:
+    """word/document.xml with its framed tables unframed (:func:`unframe_tables`), None if it has none."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(document, parser)
+    anchors = _FRAMED_TABLES(root)
+    for paragraph in reversed(anchors):  # the innermost first: a frame anchored inside a frame's table
+        box = _BOX(paragraph)[0]
+        for content in reversed(list(box)):
+            paragraph.addnext(content)
+        run = box
+        while run.getparent() is not paragraph:
+            run = run.getparent()
+        paragraph.remove(run)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if anchors else None
+

@@ -19,7 +19,7 @@ OCR_SYSTEM_PACKAGES := tesseract-ocr:tesseract tesseract-ocr-osd:$(TESSDATA)/osd
 EXTRACT_SYSTEM_PACKAGES := $(OCR_SYSTEM_PACKAGES) libreoffice-writer-nogui:soffice
 TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver postgresql:pg_ctlcluster $(EXTRACT_SYSTEM_PACKAGES)
 
-.PHONY: extract test bench clean system-packages ocr-packages
+.PHONY: extract test test-fast lint bench clean system-packages ocr-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ $(STAMP): pyproject.toml
 extract: $(STAMP) ocr-packages
 	$(BIN)/polyplan extract sources/* --out output
 
-test: $(STAMP) system-packages
+test: $(STAMP) system-packages lint
 	$(BIN)/python -m pytest
+
+# A quick local run: the lint gate and the tests without fuzzing, mutants and whole batches (marker `slow`).
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# pyflakes, syntax errors and bugbear's bug-finding rules ([tool.ruff] in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench
 
 system-packages ocr-packages:
 	@missing=""; \

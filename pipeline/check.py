@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import regex
 
 from .lexicon import lexicon_for
-from .model import LISTS, NO_STRUCTURE_REASON, Finding, Location, Plan, Version
+from .model import NO_STRUCTURE_REASON, Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
 

@@ -315,7 +315,7 @@ def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
             if len(set(values.values())) > 1:
                 yield from (Finding(code, severity, "*", refs, message, evidence) for refs, message, evidence in
                             _different(members, values, "activity", f"digits of the {what}",
-                                       lambda a: {"compared": " | ".join(texts(a))[:300]}))
+                                       lambda a, texts=texts: {"compared": " | ".join(texts(a))[:300]}))
     for kind in ("part", "section"):
         for _crossed, members in _groups(plan, kind):
             present = _present(members)
@@ -324,12 +324,12 @@ def number_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
                 if len(count) != 1:
                     continue  # different counts: COUNT_MISMATCH
                 for n in range(count.pop()):
-                    values = _numbers(members, lambda e: (getattr(e, name)[n].text,))
+                    values = _numbers(members, lambda e, name=name, n=n: (getattr(e, name)[n].text,))
                     if len(set(values.values())) > 1:
                         yield from (Finding(code, severity, "*", refs, message, evidence)
                                     for refs, message, evidence in _different(
                                         members, values, kind, f"digits of {name} {n + 1}",
-                                        lambda e: _item_detail(getattr(e, name)[n])))
+                                        lambda e, name=name, n=n: _item_detail(getattr(e, name)[n])))
 
 
 @check("UNKNOWN_AGENCY", "info")

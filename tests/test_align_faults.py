@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import regex
 
 from pipeline.align import plan_to_alignment
 from pipeline.build import paths_to_plan

@@ -2,6 +2,7 @@
 started can be found, and checked gone, after the command itself died."""
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -32,6 +33,14 @@ def survivors(pgid: int, seconds: float = 5) -> list[int]:
 
 
 def start(*args) -> subprocess.Popen:
-    """The command in a process group of its own, so that its workers can be found after it died."""
+    """The command in a process group of its own, so that its workers can be found after it died,
+    with SIGINT and SIGTERM as a terminal gives them: a test run started in the background (where
+    the shell ignores SIGINT for its children) must not make polyplan ignore Ctrl-C."""
     return subprocess.Popen([sys.executable, "-m", "pipeline", "extract", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_default_signals)
+
+
+def _default_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)

@@ -126,6 +126,20 @@ def ocr_low_confidence(plan: Plan, code: str, severity: str) -> Iterator[Finding
                 ({"file": index, "page": page.page, "confidence": page.confidence, "languages": page.languages},))
 
 
+@check("LEGACY_FONT", "info")
+def legacy_font(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
+    """Text typed in a pre-Unicode Kazakh font was read as proper Kazakh letters (the text as extracted is kept in sources[].respelled)."""
+    for index, source in enumerate(plan.sources):
+        r = source.respelled
+        if r is not None:
+            before, after = r.example
+            yield Finding(code, severity, "*", (), (
+                f"{source.path}: {r.changed} characters in {len(r.raw)} paragraph(s) or cell(s) typed in {r.title} "
+                f"read as Kazakh letters ({r.table}), e.g. «{before}» → «{after}»"),
+                ({"file": index, "table": r.table, "changed": r.changed, "example": list(r.example),
+                  "places": [raw.source.to_dict() for raw in r.raw[:20]]},))
+
+
 @check("NO_STRUCTURE", "warning")
 def no_structure(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """No plan structure (no activity) was recognised in some text: it is all in unparsed."""

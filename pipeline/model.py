@@ -149,7 +149,9 @@ class Source(_Record):
     ``replaced``, its undecodable bytes shown as U+FFFD (``replaced_at``: the first 100
     offsets); ``removed``, control characters taken out at each place; ``skipped``, places
     whose content was not read and why; ``package`` the kind of Word package (``docm``,
-    ``dotx`` …) where not plain ``docx``; ``ocr``, the pages recognised by OCR.
+    ``dotx`` …) where not plain ``docx``; ``ocr``, the pages recognised by OCR; ``converted``,
+    the conversion a ``.doc``, RTF or ODT file was read through; ``respelled``, Kazakh typed in
+    a pre-Unicode font read as Kazakh letters, with the text as extracted.
     """
 
     path: str
@@ -165,8 +167,10 @@ class Source(_Record):
     skipped: tuple["Skipped", ...] = ()
     package: str | None = None
     ocr: tuple["OcrPage", ...] = ()
+    converted: "Converted | None" = None
+    respelled: "Respelled | None" = None
 
-    _optional = ("encoding", "replaced_at", "removed", "skipped", "package", "ocr")
+    _optional = ("encoding", "replaced_at", "removed", "skipped", "package", "ocr", "converted", "respelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,39 @@ class Skipped(_Record):
 
     source: Location
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Converted(_Record):
+    """A file read through a conversion: its kind (``doc``, ``rtf``, ``odt``) and the program
+    that converted it to DOCX (``LibreOffice 7.4.7.2``)."""
+
+    kind: str
+    by: str
+
+    def to_dict(self) -> dict:
+        return {"from": self.kind, "by": self.by}
+
+
+@dataclass(frozen=True, slots=True)
+class RawText(_Record):
+    """A block's text as extracted, before a repair."""
+
+    source: Location
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Respelled(_Record):
+    """Text typed in a pre-Unicode Kazakh font read as Kazakh letters: the substitution table
+    applied, its description, how many characters changed, one word before and after, and
+    each changed block's text as extracted."""
+
+    table: str
+    title: str
+    changed: int
+    example: tuple[str, str]
+    raw: tuple[RawText, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

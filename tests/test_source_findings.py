@@ -84,3 +84,20 @@ def test_a_page_read_by_ocr_with_low_confidence_is_reported(tmp_path):
     assert [(f.severity, f.message) for f in findings] == [(
         "warning", f"{path}: page 2 was read by OCR (rus+eng) with a mean word confidence of 68 (under 80): "
                    "check its text against the scan")]
+
+
+def test_legacy_font_repair_and_conversion_facts_validate_in_plan_xml():
+    from lxml import etree
+
+    from pipeline.export.xml import tree_to_xml
+
+    plan = paths_to_plan([ROOT / "tests" / "fixtures" / "files" / "legacy-kk-kz1048.docx"], "legacy")
+    (finding,) = [f for f in plan.findings if f.code == "LEGACY_FONT"]
+    assert finding.message.startswith(f"{plan.sources[0].path}: 242 characters in ")
+    doc = etree.fromstring(b"".join(tree_to_xml(plan.to_dict())["plan.xml"]))
+    assert etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "plan.xsd"))).validate(doc)
+    ns = {"p": "urn:polyplan:plan:1"}
+    respelled = doc.find("p:sources/p:file/p:respelled", ns)
+    assert (respelled.get("table"), respelled.get("changed")) == ("kz1048", "242")
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
+    assert not list(Draft202012Validator(schema).iter_errors(json.loads(json.dumps(plan.to_dict()))))

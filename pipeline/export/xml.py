@@ -177,7 +177,7 @@ def tree_to_xml(tree: dict, _settings: Settings = Settings()) -> dict[str, Itera
 def source_to_xml(parent, index: int, source: dict) -> etree._Element:
     """A source file: its scalar facts as attributes; what its reader removed, skipped or
     recognised by OCR as child elements."""
-    lists = ("replaced_at", "removed", "skipped", "ocr")
+    lists = ("replaced_at", "removed", "skipped", "ocr", "converted", "respelled")
     el = _el(parent, "file", index=index, **{k: v for k, v in source.items() if k not in lists})
     if source.get("replaced_at"):
         _el(el, "replaced-at", " ".join(map(str, source["replaced_at"])))
@@ -185,6 +185,14 @@ def source_to_xml(parent, index: int, source: dict) -> etree._Element:
         location_to_xml(_el(el, "removed", chars=" ".join(f"U+{c:04X}" for c in removed["chars"])), removed["source"])
     for skipped in source.get("skipped", []):
         location_to_xml(_el(el, "skipped", reason=skipped["reason"]), skipped["source"])
+    if source.get("converted"):
+        _el(el, "converted", **source["converted"])
+    if source.get("respelled"):
+        r = source["respelled"]
+        respelled = _el(el, "respelled", table=r["table"], title=r["title"], changed=r["changed"],
+                        before=r["example"][0], after=r["example"][1])
+        for raw in r.get("raw", []):
+            location_to_xml(_el(respelled, "raw", raw["text"]), raw["source"])
     for page in source.get("ocr", []):
         _el(el, "ocr", **page)
     return el

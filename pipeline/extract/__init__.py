@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..controls import Reading
-from ..model import Block, Removed, Skipped, Source
+from ..model import Block, Converted, RawText, Removed, Respelled, Skipped, Source
 from ..text import text_quality
 from .convert import Conversion, converted
 from .docx import check_docx, docx_to_blocks
@@ -96,8 +96,17 @@ def read_file(path: Path, file_index: int = 0, limits: Limits = Limits()) -> Ext
     blocks, respelling = blocks_to_respelled(blocks)
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
-                    chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading))
+                    chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading),
+                    converted=Converted(conversion.kind, conversion.by) if conversion else None,
+                    respelled=_respelled(respelling))
     return Extracted(source, tuple(blocks), conversion, respelling)
+
+
+def _respelled(respelling) -> Respelled | None:
+    if respelling is None:
+        return None
+    return Respelled(respelling.table, respelling.title, respelling.changed, tuple(respelling.example),
+                     tuple(RawText(loc, text) for loc, text in respelling.raw))
 
 
 def _converted(path: Path, file_index: int, limits: Limits) -> tuple[Reading, Conversion]:

@@ -21,7 +21,7 @@ from itertools import combinations
 
 from .align_features import DIGITS, Item, number_of, relative, similarity, stems
 from .align_match import link
-from .model import LISTS, Alignment, Plan, Version
+from .model import LISTS, Activity, Alignment, Plan, Version
 
 Training = dict[tuple[str, str], list[tuple[frozenset, frozenset]]]
 
@@ -143,7 +143,7 @@ def _section_items(version: Version, part_row: dict[str, int]) -> list[Item]:
 
 
 def _activity_items(version: Version, section_row: dict[str, int]) -> list[Item]:
-    pairs = [(s, a) for part in version.parts for s in part.sections for a in s.activities]
+    pairs = [(s, a) for s in version.sections() for a in s.activities]
     lengths = relative([len(a.text) for _, a in pairs])
     items = []
     for (section, act), length in zip(pairs, lengths):
@@ -176,7 +176,7 @@ def _text_pairs(a, b) -> list[tuple[frozenset, frozenset]]:
 def _training(versions: tuple[Version, ...], rows: list[Alignment]) -> Training:
     """For each pair of versions, the stems of their aligned parts' and sections' texts: what
     the translation table learns from before any activity is linked."""
-    nodes = {n.id: n for v in versions for p in v.parts for n in (p, *p.sections)}
+    nodes = {n.id: n for v in versions for n in v.nodes() if not isinstance(n, Activity)}
     out: Training = {}
     for row in rows:
         present = [(lang, nodes[ref]) for lang, ref in row.refs if ref]

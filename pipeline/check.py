@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 import regex
 
 from .lexicon import lexicon_for
-from .model import NO_STRUCTURE_REASON, Finding, Location, Plan, Version
+from .model import NO_STRUCTURE_REASON, Activity, Finding, Location, Plan, Version
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -216,12 +216,11 @@ def num_duplicate(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     compared across the whole version."""
     for version in plan.versions:
         by_number: dict[tuple, list] = {}
-        for part in version.parts:
-            for section in part.sections:
-                for act in section.activities:
-                    if act.number:
-                        scope = section.id if len(_parts_of(act.number)) == 1 else None
-                        by_number.setdefault((scope, act.number), []).append(act)
+        for section in version.sections():
+            for act in section.activities:
+                if act.number:
+                    scope = section.id if len(_parts_of(act.number)) == 1 else None
+                    by_number.setdefault((scope, act.number), []).append(act)
         for (_scope, number), acts in by_number.items():
             if len(acts) > 1:
                 yield Finding(code, severity, version.lang, tuple(a.id for a in acts), (
@@ -241,15 +240,15 @@ def version_texts(version: Version) -> Iterator[tuple[str, str, Location | None]
     for kind, items in (("preamble", version.preamble), ("note", version.notes)):
         for n, item in enumerate(items, start=1):
             yield f"{lang}-{kind}-{n}", item.text, item.source
-    for part in version.parts:
-        for node in (part, *part.sections):
+    for node in version.nodes():
+        if isinstance(node, Activity):
+            yield node.id, node.text, node.source
+            for f in node.fields:
+                yield node.id, f.value, f.source
+        else:
             yield node.id, node.heading or "", node.source
             for item in node.needs + node.aims + node.objectives:
                 yield node.id, item.text, item.source
-            for act in getattr(node, "activities", ()):
-                yield act.id, act.text, act.source
-                for f in act.fields:
-                    yield act.id, f.value, f.source
 
 
 @check("MIXED_SCRIPT", "warning")
@@ -358,7 +357,7 @@ def heading_format(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """A part or section heading is worded unlike the version's other headings of its kind."""
     for version in plan.versions:
         for kind, nodes in (("part", [p for p in version.parts if p.heading]),
-                            ("section", [s for p in version.parts for s in p.sections if s.declared and s.heading])):
+                            ("section", [s for s in version.sections() if s.declared and s.heading])):
             forms = Counter(_form(n) for n in nodes)
             if len(forms) < 2:
                 continue
@@ -373,18 +372,18 @@ def heading_format(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 def _labels(version: Version) -> Iterator[tuple[str, str, str, Location]]:
     """(field, printed label, id of its element, location) for every printed label with a colon."""
-    for part in version.parts:
-        for node in (part, *part.sections):
-            for label in node.labels:
-                yield label.field, label.text, node.id, label.source
-            for name, items in (("needs", node.needs), ("aims", node.aims), ("objectives", node.objectives)):
-                for item in items:
-                    if item.label:
-                        yield name, item.label, node.id, item.source
-            for act in getattr(node, "activities", ()):
-                for f in act.fields:
-                    if f.label:
-                        yield f.field, f.label, act.id, f.source
+    for node in version.nodes():
+        if isinstance(node, Activity):
+            for f in node.fields:
+                if f.label:
+                    yield f.field, f.label, node.id, f.source
+            continue
+        for label in node.labels:
+            yield label.field, label.text, node.id, label.source
+        for name, items in (("needs", node.needs), ("aims", node.aims), ("objectives", node.objectives)):
+            for item in items:
+                if item.label:
+                    yield name, item.label, node.id, item.source
 
 
 def _label_form(label: str) -> str:

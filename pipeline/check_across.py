@@ -18,9 +18,6 @@ from .check import _evidence, check
 from .lexicon import APOSTROPHES, key, lexicon_for
 from .model import LISTS, Finding, Plan
 
-_INDEX: list = []  # (plan, {id: Place}) for the plan being checked
-
-
 class Place:
     """An element and where it is printed: its version, section and preceding activity."""
 
@@ -30,31 +27,27 @@ class Place:
         self.element, self.lang, self.section, self.before = element, lang, section, before
 
 
-def _places(plan: Plan) -> dict:
-    if not _INDEX or _INDEX[0][0] is not plan:
-        index = {}
-        for version in plan.versions:
-            before = None
-            for part in version.parts:
-                index[part.id] = Place(part, version.lang)
-                for section in part.sections:
-                    index[section.id] = Place(section, version.lang)
-                    for act in section.activities:
-                        index[act.id] = Place(act, version.lang, section, before)
-                        before = act
-        _INDEX[:] = [(plan, index)]
-    return _INDEX[0][1]
-
-
-def element(plan: Plan, ref: str):
-    """The part, section or activity with id ``ref``."""
-    return _places(plan)[ref].element
+def _places(plan: Plan) -> dict[str, Place]:
+    """Every part, section and activity of ``plan`` by id, with where it is printed — built for
+    each check that needs it (no state kept between calls, so plans checked at once in threads
+    never share one)."""
+    places = {}
+    for version in plan.versions:
+        places.update((part.id, Place(part, version.lang)) for part in version.parts)
+        before = None
+        for section in version.sections():
+            places[section.id] = Place(section, version.lang)
+            for act in section.activities:
+                places[act.id] = Place(act, version.lang, section, before)
+                before = act
+    return places
 
 
 def _groups(plan: Plan, kind: str) -> Iterator[tuple[bool, list]]:
     """(crossed, members) of each group of alignment rows of ``kind``: members are
     [(lang, (element, …))], no element where a version lacks it, two where it prints two."""
     rows = [row for row in plan.alignment if row.kind == kind]
+    places = _places(plan) if rows else {}
     n = 0
     while n < len(rows):
         group = [rows[n]]
@@ -62,7 +55,7 @@ def _groups(plan: Plan, kind: str) -> Iterator[tuple[bool, list]]:
             group.append(rows[n + len(group)])
         n += len(group)
         langs = [lang for lang, _ in group[0].refs]
-        members = [(lang, tuple(element(plan, ref) for ref in dict.fromkeys(row.ref(lang) for row in group) if ref))
+        members = [(lang, tuple(places[ref].element for ref in dict.fromkeys(row.ref(lang) for row in group) if ref))
                    for lang in langs]
         yield any(row.crossed for row in group), members
 
@@ -143,8 +136,8 @@ def num_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
             yield Finding(code, severity, "*", refs, message, evidence)
 
 
-def _place(plan: Plan, act) -> dict:
-    place = _places(plan)[act.id]
+def _place(places: dict[str, Place], act) -> dict:
+    place = places[act.id]
     section = place.section
     return {"section": section.id, "section_number": section.number,
             "after": place.before.number or place.before.id if place.before else None}
@@ -153,10 +146,11 @@ def _place(plan: Plan, act) -> dict:
 @check("ORDER_MISMATCH", "warning")
 def order_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
     """Aligned activities appear in a different order in different versions."""
+    index = _places(plan)
     for crossed, members in _groups(plan, "activity"):
         if crossed:
             present = _present(members)
-            places = [(lang, e, _place(plan, e)) for lang, e in present]
+            places = [(lang, e, _place(index, e)) for lang, e in present]
             yield Finding(code, severity, "*", _refs(members), (
                 f"activity {_label(members)} is printed in another place in some version: " + "; ".join(
                     f"{lang} {e.number or e.id} in section {p['section_number'] or p['section']}"

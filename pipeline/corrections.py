@@ -44,7 +44,7 @@ from pathlib import Path
 
 import regex
 
-from .model import Alignment, Finding, Plan
+from .model import Alignment, Finding, Plan, kind_of
 from .extract.sniff import ExtractError
 
 COUNTRY = regex.compile(r"[A-Za-z]{2}")
@@ -190,11 +190,8 @@ def _kinds(plan: Plan) -> dict[str, tuple[str, str]]:
     """(language, kind) of every part, section and activity id."""
     out = {}
     for version in plan.versions:
-        for part in version.parts:
-            out[part.id] = (version.lang, "part")
-            for section in part.sections:
-                out[section.id] = (version.lang, "section")
-                out.update((a.id, (version.lang, "activity")) for a in section.activities)
+        for node in version.nodes():
+            out[node.id] = (version.lang, kind_of(node))
     return out
 
 

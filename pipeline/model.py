@@ -485,6 +485,15 @@ def index(plan: Plan) -> dict[str, Part | Section | Activity]:
     return {node.id: node for version in plan.versions for node in version.nodes()}
 
 
+def kind_of(node: Part | Section | Activity) -> str:
+    """``part``, ``section`` or ``activity``: the word alignment rows and findings use.
+
+    >>> kind_of(Part("en-part-1", "1", None, None))
+    'part'
+    """
+    return {Part: "part", Section: "section", Activity: "activity"}[type(node)]
+
+
 def _printed_items(items: tuple[Item, ...]) -> Iterator[str]:
     for item in items:
         yield item.label

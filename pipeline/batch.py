@@ -29,7 +29,7 @@ from typing import Iterator
 import regex
 
 from . import __version__
-from .check import SEVERITIES
+from .model import SEVERITIES
 from .corrections import Metadata, accepted, is_metadata_file, metadata_for, settings_digest, with_accepted_removed
 from .export.settings import Settings
 from .extract.sniff import ExtractError

@@ -15,9 +15,8 @@ from typing import Callable, Iterator
 import regex
 
 from .lexicon import lexicon_for
-from .model import NO_STRUCTURE_REASON, Activity, Finding, Location, Plan, Version
+from .model import NO_STRUCTURE_REASON, SEVERITIES, Activity, Finding, Location, Plan, Version
 
-SEVERITIES = ("info", "warning", "error")
 
 
 @dataclass(frozen=True, slots=True)

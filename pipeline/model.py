@@ -21,6 +21,7 @@ from typing import Iterator
 
 SCHEMA = "polyplan.plan/1"
 # The lists a part or section holds before its activities, in printed order.
+SEVERITIES = ("info", "warning", "error")  # of findings, mildest first: `--fail-on`, exports and checks rank by it
 LISTS = ("needs", "aims", "objectives")
 # Reason of unparsed text in which no plan structure was recognised (see build.paths_to_plan).
 NO_STRUCTURE_REASON = "no plan structure recognised"

@@ -21,10 +21,10 @@ from __future__ import annotations
 from html import escape
 from typing import Iterable, Iterator
 
-from ..model import LISTS
+from ..model import LISTS, SEVERITIES
 from .marks import Marks, marked, plan_marks, text_marks
 from .settings import Settings
-from .tree import SEVERITY_ORDER, elements, finding_places, findings_by_ref, ordered_rows, where, worst
+from .tree import elements, finding_places, findings_by_ref, ordered_rows, where, worst
 from .review_assets import SCRIPT, STYLE
 
 HIDDEN_KEYS = {"lang", "id", "source", "number", "text"}
@@ -141,7 +141,7 @@ def _summary(tree: dict, settings: Settings) -> str:
         entry = counts.setdefault((f["code"], f["severity"]), [0, 0])
         entry[0] += 1
         entry[1] += bool(f.get("accepted"))
-    ranked = sorted(counts.items(), key=lambda kv: (-SEVERITY_ORDER.index(kv[0][1]), kv[0][0]))
+    ranked = sorted(counts.items(), key=lambda kv: (-SEVERITIES.index(kv[0][1]), kv[0][0]))
     lines = "".join(f'<tr><td><span class="badge {sev}">{sev}</span></td><td>{code}</td><td>{n}</td>'
                     f'<td>{accepted or ""}</td><td>{escape(settings.explanation(code))}</td></tr>'
                     for (code, sev), (n, accepted) in ranked)

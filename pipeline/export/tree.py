@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 import regex
 
-SEVERITY_ORDER = ("info", "warning", "error")
+from ..model import SEVERITIES
 
 
 def elements(tree: dict) -> dict[str, dict]:
@@ -92,8 +92,8 @@ def findings_by_ref(tree: dict) -> dict[str, list[dict]]:
 
 def worst(findings: list[dict]) -> str | None:
     """The worst severity among the findings not accepted, or None."""
-    ranks = [SEVERITY_ORDER.index(f["severity"]) for f in findings if not f.get("accepted")]
-    return SEVERITY_ORDER[max(ranks)] if ranks else None
+    ranks = [SEVERITIES.index(f["severity"]) for f in findings if not f.get("accepted")]
+    return SEVERITIES[max(ranks)] if ranks else None
 
 
 def where(loc: dict | None, sources: list[dict] | None = None) -> str:

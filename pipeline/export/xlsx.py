@@ -22,7 +22,8 @@ import xlsxwriter
 
 from .settings import Settings
 from .table import PER_LANG, header, row_severities, table_rows
-from .tree import SEVERITY_ORDER, places_text, where
+from ..model import SEVERITIES
+from .tree import places_text, where
 
 FILL = {"error": "#FDE2E1", "warning": "#FFF4D6", "info": "#E3F0FD"}
 WIDTH = {"text": 60, "findings": 60, "indicators": 40, "agencies": 30, "period": 18, "codes": 22, "page": 9}
@@ -48,11 +49,11 @@ def _plan_sheet(book, tree: dict, fmt: dict) -> None:
     for n, (cells, _found, per_lang) in enumerate(table_rows(tree), start=1):
         bold = "part" if cells[1] == "part" else None
         severity = row_severities(per_lang)
-        worst = max((SEVERITY_ORDER.index(s) for s in severity.values() if s), default=None)
+        worst = max((SEVERITIES.index(s) for s in severity.values() if s), default=None)
         for col, value in enumerate(cells):
             name = names[col]
             lang = name.split("_", 1)[0] if "_" in name and name.split("_", 1)[1] in PER_LANG else None
-            sev = severity.get(lang) if lang else (SEVERITY_ORDER[worst] if name == "findings" and worst is not None
+            sev = severity.get(lang) if lang else (SEVERITIES[worst] if name == "findings" and worst is not None
                                                    else None)
             key = (bold, sev) if bold and sev else bold or sev
             sheet.write(n, col, value, fmt[key])
@@ -96,7 +97,7 @@ def tree_to_xlsx(tree: dict, settings: Settings = Settings()) -> dict[str, bytes
         entry[2] += 1
         entry[3] += bool(f.get("accepted"))
     _table(book, "codes", ["code", "severity", "findings", "accepted", "explanation"], [22, 10, 9, 9, 90],
-           sorted(counts.values(), key=lambda e: (-SEVERITY_ORDER.index(e[1]), e[0])), fmt, 1)
+           sorted(counts.values(), key=lambda e: (-SEVERITIES.index(e[1]), e[0])), fmt, 1)
     _table(book, "unparsed", ["language", "reason", "where", "text"], [9, 30, 12, 100],
            ([u.get("lang") or "", u.get("reason") or "", where(u.get("source"), tree["sources"]), u["text"]]
             for u in tree["unparsed"]), fmt)

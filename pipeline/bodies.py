@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import regex
 
+from .chars import QUOTE_PAIRS
 from .model import Block
 
-PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“", '"': '"'}
+PAIRS = QUOTE_PAIRS
 SEPARATORS = regex.compile(r"[,;]")
 # A name followed by another name with initials: "Ершов С.М. Бортник М.М." (surname first)
 # or "Ә.Е. Әбдіқадыров Б.Б. Бортник" (initials first).

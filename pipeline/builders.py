@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .chars import CLAUSE_END, ROMAN_IN_CYRILLIC
 from .bodies import split_bodies, split_list
 from .lexicon import Lexicon, load_gazetteer
 from .model import LISTS, Activity, Agency, Block, Field, Item, Label, Location, Part, Section
@@ -17,7 +18,7 @@ from .periods import text_to_period
 
 ACT_FIELDS = ("indicators", "agencies", "period")
 ASIDE_PARTS = ("footnote", "endnote", "textbox")  # Location.part of text printed aside from the flow: notes
-TERMINAL = tuple(".!?;:…»\"”)")
+TERMINAL = tuple(CLAUSE_END)
 MAX_HEADING = 300
 # Printed numbers: up to three digits at the first level (a year is no number of an item), any number
 # of digits at the levels under it ("1.1.1000").
@@ -148,12 +149,11 @@ class Ids:
         return base if n == 1 else f"{base}-{n}"
 
 
-_LATIN_NUMERALS = str.maketrans("ІХСМ", "IXCM")  # Roman numerals typed in Cyrillic look-alikes
 
 
 def _slug(number: str | None) -> str:
     """An id piece from a printed number: "1.2." → "1-2", Cyrillic "ІІІ" → "III", none → "nn"."""
-    return regex.sub(r"[^0-9A-Za-z]+", "-", number.translate(_LATIN_NUMERALS)).strip("-") or "nn" if number else "nn"
+    return regex.sub(r"[^0-9A-Za-z]+", "-", number.translate(ROMAN_IN_CYRILLIC)).strip("-") or "nn" if number else "nn"
 
 
 def freeze_items(builders: list[ItemBuilder]) -> tuple[Item, ...]:

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 import regex
 
+from .chars import CYRILLIC_LOOKALIKES
 from .lexicon import lexicon_for
 from .model import NO_STRUCTURE_REASON, SEVERITIES, Activity, Finding, Location, Plan, Version
 
@@ -410,8 +411,7 @@ def label_variant(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 
 BASIC_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
-# Cyrillic capitals that look like Latin ones, and the Latin letter each passes for.
-LOOKALIKE = dict(zip("АВЕКМНОРСТХІЈЅ", "ABEKMHOPCTXIJS"))
+LOOKALIKE = CYRILLIC_LOOKALIKES
 
 
 def _odd_letters(word: str, alphabet: frozenset) -> list[str]:

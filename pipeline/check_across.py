@@ -15,7 +15,8 @@ from typing import Iterator
 import regex
 
 from .check import _evidence, check
-from .lexicon import APOSTROPHES, key, lexicon_for
+from .chars import APOSTROPHES, HYPHENS, char_class
+from .lexicon import key, lexicon_for
 from .model import LISTS, Finding, Plan
 
 class Place:
@@ -233,7 +234,7 @@ def agency_mismatch(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
 
 DIGITS = regex.compile(r"\d+")
 _WORD = regex.compile(rf"\p{{L}}[\p{{L}}\p{{M}}{APOSTROPHES}]*")
-_JOINER = regex.compile(r"[\s\-‐‑]*")  # what may stand between two words of one number ("twenty-five")
+_JOINER = regex.compile(r"(?:\s|" + char_class(HYPHENS) + ")*")  # what may stand between two words of one number ("twenty-five")
 _SCALES = (100, 1000, 1000000)
 
 

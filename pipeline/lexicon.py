@@ -25,6 +25,8 @@ from pathlib import Path
 
 import regex
 
+from .chars import APOSTROPHES, DASHES, HYPHENS, SOFT_HYPHEN, char_class
+
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FIELDS = ("needs", "aims", "objectives", "activities", "indicators", "agencies", "period", "note")
 COLUMNS = ("number", "activity", "indicators", "agencies", "period", "financing", "note")
@@ -182,7 +184,6 @@ class PeriodWords:
 NEVER = "(?!)"  # a pattern that matches nothing: a list of words left empty
 
 
-APOSTROPHES = "ʻʼ'‘’`´"  # written for one another (Uzbek oʻ, gʻ and the separation mark ʼ)
 _APOSTROPHE = str.maketrans({ch: "'" for ch in APOSTROPHES})
 
 
@@ -217,7 +218,7 @@ def compile_periods(data: dict) -> PeriodWords:
 
 
 YEAR = r"(?:19|20)\d{2}"
-_DASH = r"[-–—‒]"
+_DASH = char_class("-" + DASHES)
 
 
 def _year_range(connectors: str) -> regex.Pattern:
@@ -228,7 +229,7 @@ def _year_range(connectors: str) -> regex.Pattern:
                          regex.IGNORECASE | regex.V1)
 
 
-_SQUEEZE = regex.compile(r"[\s\-‐‑–—\u00ad]+")
+_SQUEEZE = regex.compile(r"(?:\s|" + char_class(HYPHENS + DASHES + SOFT_HYPHEN) + ")+")
 
 
 def _squeeze(text: str) -> str:
@@ -370,7 +371,7 @@ def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, 
 # --- agency gazetteer ----------------------------------------------------------------------
 
 _QUOTES = str.maketrans({**{ch: "'" for ch in APOSTROPHES}, "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
-                         "–": "-", "—": "-"})
+                         **{ch: "-" for ch in DASHES}})
 
 
 def fold(text: str) -> str:

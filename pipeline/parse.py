@@ -16,6 +16,7 @@ from dataclasses import replace
 import regex
 
 from .bodies import legend_of
+from .chars import BULLETS, SENTENCE_END, char_class
 from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
                        ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, TextBuilder, current_activity,
                        flush_pending, freeze_items, freeze_part)
@@ -25,12 +26,13 @@ from .parse_tables import feed_table
 from .periods import title_year
 from .tables import header_fields, rows_of
 
-SENTENCE_BREAK = regex.compile(r"[.!?…]\s+(?=\p{Lu})")  # a sentence ends and another begins
+SENTENCE_BREAK = regex.compile(char_class(SENTENCE_END) + r"\s+(?=\p{Lu})")  # a sentence ends and another begins
 MAX_PLAIN_ACTIVITY = 400  # characters: a longer numbered paragraph without labels around it is narrative
 TOC_LINE = regex.compile(r"(?:\.{4,}|…{2,}|(?:\.\s){4,}|_{4,})\s*\d{1,4}\s*$|\t\s*\d{1,4}\s*$")
 STYLED_HEADING = regex.compile(r"(?P<num>\d{1,2}(?:\.\d{1,2})?)\.?\s+(?P<title>\S.*)", regex.S)
-BULLET = regex.compile(r"[-•–·▪]\s+\S")
-LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|[-•–·▪])\s+(?P<text>\S.*)", regex.S)
+_MARK = char_class("-–" + BULLETS)  # a list item's mark
+BULLET = regex.compile(_MARK + r"\s+\S")
+LIST_ITEM = regex.compile(r"(?P<marker>\d{1,3}[.)]|" + _MARK + r")\s+(?P<text>\S.*)", regex.S)
 _NO_LABEL = type("_NoLabel", (), {"field": None})
 
 

@@ -19,7 +19,7 @@ OCR_SYSTEM_PACKAGES := tesseract-ocr:tesseract tesseract-ocr-osd:$(TESSDATA)/osd
 EXTRACT_SYSTEM_PACKAGES := $(OCR_SYSTEM_PACKAGES) libreoffice-writer-nogui:soffice
 TEST_SYSTEM_PACKAGES := chromium:chromium chromium-driver:chromedriver postgresql:pg_ctlcluster $(EXTRACT_SYSTEM_PACKAGES)
 
-.PHONY: extract test test-fast lint bench clean system-packages ocr-packages
+.PHONY: extract test test-fast lint bench golden clean system-packages ocr-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ system-packages ocr-packages:
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# After a deliberate change of behaviour: rewrite tests/golden/*.json, then review the diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
+	@git diff --stat -- tests/golden 2>/dev/null || true
 
 clean:
 	rm -rf output $(VENV)

@@ -2,7 +2,7 @@
 
 ``tests/golden/<input>.json`` holds the plan.json of one input as polyplan gave it when the
 file was last reviewed, less what depends on the machine (bounding boxes, which move with the
-PDF engine's version, and the folder a source was read from).  ``tests/test_golden.py``
+PDF engine's version, and the folder the checkout and its sources lie in).  ``tests/test_golden.py``
 compares every run against them, so any change of behaviour shows up as a diff to review.
 
 After a deliberate change, regenerate and review (one command):
@@ -37,13 +37,18 @@ def golden_path(path: Path) -> Path:
 
 
 def digest(tree: dict) -> dict:
-    """``tree`` (a plan.json) without bounding boxes, and with each source's path reduced to its
-    file name."""
+    """``tree`` (a plan.json) without bounding boxes, with each source's path reduced to its
+    file name, and the checkout's folder left out of messages that name a file (a clean
+    checkout lives elsewhere than the one the golden files were made in)."""
+    here = str(ROOT) + "/"
+
     def strip(value):
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k != "bbox"}
         if isinstance(value, list):
             return [strip(v) for v in value]
+        if isinstance(value, str):
+            return value.replace(here, "")
         return value
     out = strip(tree)
     for source in out.get("sources", []):

@@ -23,6 +23,7 @@ from .conftest import NAP
 from .mutants import KINDS, mutant
 
 MUTANTS = 200
+pytestmark = pytest.mark.slow  # 200 mutants through the whole pipeline: `make test` runs them, `make test-fast` not
 
 
 @pytest.fixture(scope="module")

@@ -17,31 +17,41 @@ the id of the version printing one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
-from .align_features import DIGITS, Item, number_of, relative, similarity, stems
+from .align_features import DIGITS, Features, number_of, relative, similarity, stems
 from .align_match import link
 from .model import LISTS, Activity, Alignment, Plan, Version
 
 Training = dict[tuple[str, str], list[tuple[frozenset, frozenset]]]
 
 
+@dataclass(slots=True)
+class _Row:
+    """A row being built: each version's element indices (two where it prints two elements the
+    others print as one), and whether a version's link crosses the order of the pivot."""
+
+    refs: dict[str, tuple[int, ...]]
+    crossed: bool = False
+
+
 # --- many versions ----------------------------------------------------------------------------
 
-def _rows(kind: str, items: dict[str, list[Item]], training: Training | None = None) -> list[Alignment]:
+def _rows(kind: str, items: dict[str, list[Features]], training: Training | None = None) -> list[Alignment]:
     """Rows over all versions: through the pivot, then among the elements it lacks."""
     langs = list(items)
     pivot = max(langs, key=lambda l: len(items[l]))
     found = {lang: link(items[pivot], items[lang], (training or {}).get((pivot, lang), ()), joins=kind == "activity")
              for lang in langs if lang != pivot}
     _agree(found, {lang: len(items[lang]) for lang in found})
-    rows: list[dict] = [{"refs": {pivot: (k,)}, "crossed": False} for k in range(len(items[pivot]))]
+    rows = [_Row({pivot: (k,)}) for k in range(len(items[pivot]))]
     leftovers: dict[str, list[int]] = {}
     for lang, links in found.items():
         for n, (one, other) in enumerate(links.pairs):
             for i in one:
-                rows[i]["refs"][lang] = other
-                rows[i]["crossed"] |= n in links.crossed
+                rows[i].refs[lang] = other
+                rows[i].crossed |= n in links.crossed
         linked = {j for _, other in links.pairs for j in other}
         leftovers[lang] = [j for j in range(len(items[lang])) if j not in linked]
     rows.extend(_leftover_rows(items, leftovers, training or {}))
@@ -71,90 +81,90 @@ def _agree(found: dict, sizes: dict[str, int]) -> None:
                 linked.add(beside[0])
 
 
-def _leftover_rows(items: dict[str, list[Item]], leftovers: dict[str, list[int]], training: Training) -> list[dict]:
+def _leftover_rows(items: dict[str, list[Features]], leftovers: dict[str, list[int]], training: Training) -> list[_Row]:
     """Rows for elements the pivot lacks, linked among the other versions where they agree."""
     langs = [l for l in leftovers if leftovers[l]]
     if not langs:
         return []
     first = langs[0]
-    rows = [{"refs": {first: (j,)}, "crossed": False} for j in leftovers[first]]
+    rows = [_Row({first: (j,)}) for j in leftovers[first]]
     for lang in langs[1:]:
         a = [items[first][j] for j in leftovers[first]]
         b = [items[lang][j] for j in leftovers[lang]]
         links = link(a, b, training.get((first, lang), ()))
         for one, other in links.pairs:
             for i in one:
-                rows[i]["refs"][lang] = tuple(leftovers[lang][j] for j in other)
+                rows[i].refs[lang] = tuple(leftovers[lang][j] for j in other)
         linked = {j for _, other in links.pairs for j in other}
-        rows.extend({"refs": {lang: (leftovers[lang][j],)}, "crossed": False} for j in range(len(b)) if j not in linked)
+        rows.extend(_Row({lang: (leftovers[lang][j],)}) for j in range(len(b)) if j not in linked)
     return rows
 
 
-def _ordered(rows: list[dict], pivot: str) -> list[dict]:
+def _ordered(rows: list[_Row], pivot: str) -> list[_Row]:
     """Rows in reading order: pivot rows by the pivot's order; a row the pivot lacks right
     after the pivot row that holds its nearest preceding element."""
     key_of: dict[tuple[str, int], int] = {}
     for row in rows:
-        if pivot in row["refs"]:
-            for lang, indices in row["refs"].items():
+        if pivot in row.refs:
+            for lang, indices in row.refs.items():
                 for index in indices:
-                    key_of[(lang, index)] = row["refs"][pivot][0]
+                    key_of[(lang, index)] = row.refs[pivot][0]
 
     def key(row):
-        if pivot in row["refs"]:
-            return (row["refs"][pivot][0], 0, 0)
-        lang, indices = next(iter(row["refs"].items()))
+        if pivot in row.refs:
+            return (row.refs[pivot][0], 0, 0)
+        lang, indices = next(iter(row.refs.items()))
         before = next((key_of[(lang, k)] for k in range(indices[0] - 1, -1, -1) if (lang, k) in key_of), -1)
         return (before, 1, indices[0])
     return sorted(rows, key=key)
 
 
-def _expanded(row: dict) -> list[dict]:
+def _expanded(row: _Row) -> list[_Row]:
     """A 1:2 row as two rows sharing the elements of the versions that print one."""
-    if all(len(indices) == 1 for indices in row["refs"].values()):
+    if all(len(indices) == 1 for indices in row.refs.values()):
         return [row]
-    return [{"refs": {lang: (indices[k],) if len(indices) > 1 else indices for lang, indices in row["refs"].items()},
-             "crossed": row["crossed"]} for k in (0, -1)]
+    return [_Row({lang: (indices[k],) if len(indices) > 1 else indices for lang, indices in row.refs.items()},
+                 row.crossed) for k in (0, -1)]
 
 
-def _alignment(kind: str, row: dict, items: dict[str, list[Item]], langs: list[str]) -> Alignment:
-    members = [items[l][row["refs"][l][0]] for l in langs if l in row["refs"]]
+def _alignment(kind: str, row: _Row, items: dict[str, list[Features]], langs: list[str]) -> Alignment:
+    members = [items[l][row.refs[l][0]] for l in langs if l in row.refs]
     sims = [similarity(x, y) for x, y in combinations(members, 2)]
-    return Alignment(kind, tuple((l, items[l][row["refs"][l][0]].id if l in row["refs"] else None) for l in langs),
-                     sum(sims) / len(sims) if sims else 1.0, row["crossed"])
+    return Alignment(kind, tuple((l, items[l][row.refs[l][0]].id if l in row.refs else None) for l in langs),
+                     sum(sims) / len(sims) if sims else 1.0, row.crossed)
 
 
 # --- the plan ---------------------------------------------------------------------------------
 
-def _part_items(version: Version) -> list[Item]:
+def _part_items(version: Version) -> list[Features]:
     parts = version.parts
     lengths = relative([len(p.title or p.heading or "") for p in parts])
     sizes = relative([sum(len(s.activities) for s in p.sections) for p in parts])
-    return [Item(p.id, number_of(p.number), None, length, size=size)
+    return [Features(p.id, number_of(p.number), None, length, size=size)
             for p, length, size in zip(parts, lengths, sizes)]
 
 
-def _section_items(version: Version, part_row: dict[str, int]) -> list[Item]:
+def _section_items(version: Version, part_row: dict[str, int]) -> list[Features]:
     pairs = [(part, s) for part in version.parts for s in part.sections]
     lengths = relative([len(s.title or s.heading or "") + 20 * len(s.activities) for _, s in pairs])
     sizes = relative([len(s.activities) for _, s in pairs])
-    return [Item(s.id, number_of(s.number), part_row.get(part.id), length, size=size)
+    return [Features(s.id, number_of(s.number), part_row.get(part.id), length, size=size)
             for (part, s), length, size in zip(pairs, lengths, sizes)]
 
 
-def _activity_items(version: Version, section_row: dict[str, int]) -> list[Item]:
+def _activity_items(version: Version, section_row: dict[str, int]) -> list[Features]:
     pairs = [(s, a) for s in version.sections() for a in s.activities]
     lengths = relative([len(a.text) for _, a in pairs])
     items = []
     for (section, act), length in zip(pairs, lengths):
         period = act.period
-        items.append(Item(
+        items.append(Features(
             act.id, number_of(act.number), section_row.get(section.id), length,
             agencies=frozenset(g.id for g in act.agencies if g.id),
             digits=frozenset(DIGITS.findall(" ".join((act.text, *act.indicators)))),
             period=(period.start, period.end, period.kind, period.start_month, period.end_month) if period else None,
             words=stems(act.text, *act.indicators),
-            own=Item(act.id, None, None, length, digits=frozenset(DIGITS.findall(act.text)), words=stems(act.text))))
+            own=Features(act.id, None, None, length, digits=frozenset(DIGITS.findall(act.text)), words=stems(act.text))))
     return items
 
 

@@ -38,7 +38,7 @@ PLACE_SCALE = 1.5  # elements from where the order puts an element: its place si
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
+class Features:
     """What the aligner compares about one element."""
 
     id: str
@@ -50,7 +50,7 @@ class Item:
     period: tuple | None = None
     size: float | None = None  # number of activities (parts, sections), relative
     words: frozenset = frozenset()  # stems of the words of its text and fields (:func:`stems`)
-    own: "Item | None" = None  # an activity's text alone (no fields): what a merge surely carries of it
+    own: "Features | None" = None  # an activity's text alone (no fields): what a merge surely carries of it
 
 
 def number_of(text: str | None) -> tuple | None:
@@ -101,7 +101,7 @@ def place(distance: float) -> float:
     return 1.0 / (1.0 + (distance / PLACE_SCALE) ** 2)
 
 
-def similarity(a: Item, b: Item, words: float | None = None, distance: float | None = None,
+def similarity(a: Features, b: Features, words: float | None = None, distance: float | None = None,
                scale: float = 1.0) -> float:
     """Weighted agreement of two elements' evidence, 0-1; absent evidence does not count.
     ``words`` is the translation table's agreement of their texts (:func:`agreement`),
@@ -135,7 +135,7 @@ def similarity(a: Item, b: Item, words: float | None = None, distance: float | N
     return total / weight
 
 
-def combined(first: Item, second: Item) -> tuple[Item, Item]:
+def combined(first: Features, second: Features) -> tuple[Features, Features]:
     """Two neighbours read as one (one side of a 1:2 row), both ways one version may print them:
     with the fields of both, or with the first's fields and the second's text alone."""
     text = second.own or second
@@ -162,7 +162,7 @@ class Table:
     weight_a: dict
     weight_b: dict
 
-    def bags(self, items: Sequence[Item], forward: bool = True) -> list[dict]:
+    def bags(self, items: Sequence[Features], forward: bool = True) -> list[dict]:
         """For each item, the stems of the other version its words translate to (best Dice)."""
         table = self.forward if forward else self.backward
         out = []
@@ -175,7 +175,7 @@ class Table:
             out.append(bag)
         return out
 
-    def known(self, items: Sequence[Item], first: bool = True) -> list[tuple]:
+    def known(self, items: Sequence[Features], first: bool = True) -> list[tuple]:
         """For each item, its stems the table knows, their weights, and their total weight."""
         weights = self.weight_a if first else self.weight_b
         out = []

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from .align_features import Item, Table, agreement, combined, cover, learn, similarity
+from .align_features import Features, Table, agreement, combined, cover, learn, similarity
 
 THRESHOLD = 0.4  # a link must be more similar than this to beat leaving both elements unlinked
 WINDOW = 3  # candidates this many places either side of where the order puts the counterpart
@@ -52,7 +52,7 @@ class _Scorer:
     """Similarities of the pairs of two versions' items, given the order's prediction and
     (second round) the translation table; each pair computed once."""
 
-    def __init__(self, a: Sequence[Item], b: Sequence[Item], predicted: tuple[list, list], table: Table | None,
+    def __init__(self, a: Sequence[Features], b: Sequence[Features], predicted: tuple[list, list], table: Table | None,
                  scale: float = 1.0):
         self.a, self.b, self.table, self.scale = a, b, table, scale
         self.predicted, self.loose = predicted
@@ -89,7 +89,7 @@ class _Scorer:
         """Similarity of ``a[y]`` with ``b[first]`` and ``b[first + 1]`` read together."""
         return max(self._joined(self.a[y], item, y, first, False) for item in combined(self.b[first], self.b[first + 1]))
 
-    def _joined(self, x: Item, y: Item, i: int, j: int, a_side: bool) -> float:
+    def _joined(self, x: Features, y: Features, i: int, j: int, a_side: bool) -> float:
         words = None
         if self.table:
             if a_side:
@@ -174,7 +174,7 @@ def _predicted(anchors: list[tuple[int, int]], n: int, m: int) -> tuple[list[flo
     return predicted, loose
 
 
-def _groups(items: Sequence[Item]) -> dict[int, list[int]]:
+def _groups(items: Sequence[Features]) -> dict[int, list[int]]:
     """Indices of the items under each parent row, in order."""
     out: dict[int, list[int]] = {}
     for n, item in enumerate(items):
@@ -250,7 +250,7 @@ def _nearby(score: _Scorer, n: int, m: int, b_groups: dict) -> list[dict[int, fl
 class _Index:
     """Elements of one version by printed number and by word stem, for look-ups from anywhere."""
 
-    def __init__(self, items: Sequence[Item]):
+    def __init__(self, items: Sequence[Features]):
         self.numbers: dict = {}
         self.words: dict = {}
         for n, item in enumerate(items):
@@ -259,7 +259,7 @@ class _Index:
             for w in item.words:
                 self.words.setdefault(w, []).append(n)
 
-    def look_up(self, item: Item, bag: dict | None, weights: dict | None) -> list[int]:
+    def look_up(self, item: Features, bag: dict | None, weights: dict | None) -> list[int]:
         """The elements sharing the item's printed number, and those holding most of the
         (weighted) translations of its words."""
         found = [n for n in self.numbers.get(item.number, ()) if len(self.numbers[item.number]) <= MAX_POSTING]
@@ -379,7 +379,7 @@ def _join_options(score: _Scorer, links: dict[int, int], candidates, size: int, 
 
 # --- two versions -------------------------------------------------------------------------------------
 
-def link(a: Sequence[Item], b: Sequence[Item], training: Sequence[tuple[frozenset, frozenset]] = (),
+def link(a: Sequence[Features], b: Sequence[Features], training: Sequence[tuple[frozenset, frozenset]] = (),
          joins: bool = False) -> Links:
     """Links between two versions' elements (see the module docstring), with 1:2 links where
     ``joins``.  ``training`` are pairs of word stems of texts already known to correspond

@@ -7,6 +7,7 @@ block; :func:`freeze_part` turns what they built into :class:`~pipeline.model.Pa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 import regex
 
@@ -82,6 +83,20 @@ class NodeBuilder:
     children: list = field(default_factory=list)  # sections of a part, activities of a section
 
 
+# Where the parser stands: before the plan, right under a part or section heading, among the
+# activities, in a note, or in one of the model's lists (needs, aims, objectives).
+Where = Literal["preamble", "part", "section", "activities", "note", "needs", "aims", "objectives"]
+
+
+class PendingLabel(NamedTuple):
+    """A numbered list label printed alone (``Задача 2:``): its item is the paragraph that follows."""
+
+    field: str
+    label: str
+    number: str | None
+    loc: Location
+
+
 @dataclass
 class ParseState:
     lex: Lexicon
@@ -89,9 +104,9 @@ class ParseState:
     preamble: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     unparsed: list = field(default_factory=list)
-    context: str = "preamble"
+    context: Where = "preamble"
     target: TextBuilder | None = None
-    pending_label: tuple | None = None
+    pending_label: PendingLabel | None = None
     header: tuple | None = None  # the last header row: (row, column -> field, sub-header rows)
     merged: dict = field(default_factory=dict)  # ((file, table), column) -> (field, text, last row) merged down
     columns: dict | None = None  # table grid column -> Column, from the header or the content
@@ -123,8 +138,8 @@ class ParseState:
 def flush_pending(state: ParseState) -> None:
     """A numbered label (``Задача 2:``) that no text followed stays a label."""
     if state.pending_label:
-        name, label, _number, loc = state.pending_label
-        state.container.labels.append(Label(name, label, loc))
+        pending = state.pending_label
+        state.container.labels.append(Label(pending.field, pending.label, pending.loc))
         state.pending_label = None
 
 

@@ -18,7 +18,7 @@ import regex
 from .bodies import legend_of
 from .chars import BULLETS, SENTENCE_END, char_class
 from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
-                       ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, TextBuilder, current_activity,
+                       ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, PendingLabel, TextBuilder, current_activity,
                        flush_pending, freeze_items, freeze_part)
 from .lexicon import HeadingMatch, Lexicon
 from .model import LISTS, Block, Context, Label, Loose, Split, Version, VersionBlocks
@@ -77,7 +77,7 @@ def _on_label(state: ParseState, block: Block) -> bool:
             state.target = item
         elif m.number:
             flush_pending(state)
-            state.pending_label = (m.field, m.label, m.number, block.loc)
+            state.pending_label = PendingLabel(m.field, m.label, m.number, block.loc)
             state.target = None
         else:
             node.labels.append(Label(m.field, m.label, block.loc))
@@ -234,8 +234,8 @@ def _on_list_item(state: ParseState, block: Block) -> bool:
 
 
 def _new_item(state: ParseState, block: Block, text: str, marker: str = "") -> None:
-    _name, label, number, _loc = state.pending_label or ("", "", None, None)
-    state.pending_label = None
+    pending, state.pending_label = state.pending_label, None
+    label, number = (pending.label, pending.number) if pending else ("", None)
     item = ItemBuilder(text, block.loc, marker=marker, label=label, number=number or marker.rstrip(".)") or None)
     if state.context == "preamble":
         state.preamble.append(item)

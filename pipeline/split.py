@@ -17,6 +17,7 @@ first version is front matter, what follows the last one back matter; boilerplat
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 import regex
 
@@ -140,33 +141,41 @@ def leading_headings_cut(anchors: list[tuple[int, str, bool]]) -> tuple[list[tup
     return [(i, lang) for i, lang, _ in anchors if i not in dropped], floors
 
 
-def anchor_runs(anchors: list[tuple[int, str]]) -> list[list]:
-    """Consecutive anchors of one language as runs ``[lang, first, last, count]``.
+class Run(NamedTuple):
+    """Consecutive anchors of one language: the flow indices of the first and last, and how many."""
+
+    lang: str
+    first: int
+    last: int
+    count: int
+
+
+def anchor_runs(anchors: list[tuple[int, str]]) -> list[Run]:
+    """Consecutive anchors of one language as :class:`Run` records.
 
     Runs with fewer than ``MIN_ANCHORS`` anchors (a stray heading of another language)
     are dropped, so that their text stays inside the surrounding version; neighbouring
     runs of one language are then merged.
 
     >>> anchor_runs([(1, "tk"), (2, "tk"), (3, "ru"), (4, "tk"), (5, "tk"), (9, "en")])
-    [['tk', 1, 5, 4]]
+    [Run(lang='tk', first=1, last=5, count=4)]
     """
-    runs: list[list] = []
-    for index, lang in anchors:
-        if runs and runs[-1][0] == lang:
-            runs[-1][2] = index
-            runs[-1][3] += 1
+    runs = _merged([Run(lang, index, index, 1) for index, lang in anchors])
+    while len(runs) > 1 and any(r.count < MIN_ANCHORS for r in runs):
+        runs.remove(min(runs, key=lambda r: r.count))
+        runs = _merged(runs)
+    return [r for r in runs if r.count >= MIN_ANCHORS]
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Neighbouring runs of one language as one."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and merged[-1].lang == run.lang:
+            merged[-1] = merged[-1]._replace(last=run.last, count=merged[-1].count + run.count)
         else:
-            runs.append([lang, index, index, 1])
-    while len(runs) > 1 and any(r[3] < MIN_ANCHORS for r in runs):
-        runs.remove(min(runs, key=lambda r: r[3]))
-        merged: list[list] = []
-        for run in runs:
-            if merged and merged[-1][0] == run[0]:
-                merged[-1][2], merged[-1][3] = run[2], merged[-1][3] + run[3]
-            else:
-                merged.append(run)
-        runs = merged
-    return [r for r in runs if r[3] >= MIN_ANCHORS]
+            merged.append(run)
+    return merged
 
 
 def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
@@ -261,7 +270,7 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     bodies: dict[str, list] = {}
     between, floor, front = [], 0, ()
     for n, (lang, first, last, _count) in enumerate(runs):
-        nxt = runs[n + 1][1] if n + 1 < len(runs) else len(flow)
+        nxt = runs[n + 1].first if n + 1 < len(runs) else len(flow)
         title_start, body_start = _region_start(flow, langs, lang, first, max(floor, floors.pop(lang, 0)))
         end = _region_end(flow, langs, lang, last, nxt)
         if n == 0:

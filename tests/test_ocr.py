@@ -86,10 +86,10 @@ def test_turned_page_reads_upright():
     [page] = ocr.recognise(str(SCANS["ru"]), [1])
     assert (page.rotation, page.script, round(page.width), round(page.height)) == (270, "Cyrillic", 596, 842)
     assert page.confidence >= ocr.MIN_CONFIDENCE
-    body = [line for line in page.lines if 60 < line["top"] < 770]
-    assert body[0]["text"].startswith("Ведомства: Рабочая группа по выполнению Национального плана действий")
-    assert all(62 <= line["x0"] <= 64 for line in body[:12])  # the left margin of the upright page
-    sizes = {line["size"] for line in body}
+    body = [line for line in page.lines if 60 < line.top < 770]
+    assert body[0].text.startswith("Ведомства: Рабочая группа по выполнению Национального плана действий")
+    assert all(62 <= line.x0 <= 64 for line in body[:12])  # the left margin of the upright page
+    sizes = {line.size for line in body}
     assert len(sizes) == 2  # body text and the heading "Раздел 1.2: НОРМАТИВНАЯ БАЗА", nothing between
 
 
@@ -102,8 +102,8 @@ def test_ruled_table_on_a_scan_reads_cell_by_cell():
     printed, _ = read_pages(FILES / "nap-table.pdf", Limits(), 30, 32)
 
     def cells(pages):
-        return [((n, c["row"], c["cell"]), squeeze(" ".join(l["text"] for l in c["lines"])))
-                for n, page in enumerate(pages) for table in page["tables"] for c in table["cells"]]
+        return [((n, cell.row, cell.cell), squeeze(" ".join(line.text for line in cell.lines)))
+                for n, page in enumerate(pages) for table in page["tables"] for cell in table.cells]
     read, truth = cells(scanned), cells(printed)
     assert [key for key, _ in read] == [key for key, _ in truth] and len(truth) == 45
     same = sum(a == b for (_, a), (_, b) in zip(read, truth))

@@ -13,6 +13,7 @@ import regex
 import pytest
 
 from pipeline.extract import pdf, pdf_tables
+from pipeline.extract.pdf_tables import PdfLine, PdfWord
 from pipeline.extract import Limits, file_to_blocks
 
 from .conftest import NAP, ROOT
@@ -195,12 +196,12 @@ def test_running_text_is_never_read_as_a_table():
         assert not [b for b in _blocks(NAP["pdf"], engine) if b.loc.table]
 
 
-def _line(words: list[tuple[str, float]], top: float, size: float = 10.0) -> dict:
+def _line(words: list[tuple[str, float]], top: float, size: float = 10.0) -> PdfLine:
     """A running-text line of words at the given left edges (0.55 em a letter)."""
-    out = [{"text": w, "x0": x, "x1": x + 0.55 * size * len(w), "top": top, "bottom": top + size, "size": size,
-            "bold": 0} for w, x in words]
-    return {"text": " ".join(w for w, _ in words), "x0": out[0]["x0"], "x1": out[-1]["x1"], "top": top,
-            "bottom": top + size, "size": size, "bold": "", "words": out}
+    out = tuple(PdfWord(text=text, x0=x, x1=x + 0.55 * size * len(text), top=top, bottom=top + size, size=size, bold=0)
+                for text, x in words)
+    return PdfLine(text=" ".join(text for text, _ in words), page=1, x0=out[0].x0, x1=out[-1].x1, top=top,
+                   bottom=top + size, size=size, bold="", words=out)
 
 
 def _spaced(text: str, x: float = 50.0, space: float = 3.0) -> list[tuple[str, float]]:
@@ -222,10 +223,10 @@ def test_a_head_needs_rows_that_keep_its_gutters():
     axis = [_line([("100", 50), ("120", 150), ("140", 250), ("160", 350)], 300),
             _line([("5", 50), ("7", 150), ("9", 250), ("11", 350)], 314)]
     assert pdf_tables.whitespace_tables(axis, 1) == (axis, [])
-    assert pdf_tables.head_segments(axis[0]["words"]) is None
+    assert pdf_tables.head_segments(axis[0].words) is None
 
 
-def _prose(first_words: int, shift: dict[int, float]) -> list[dict]:
+def _prose(first_words: int, shift: dict[int, float]) -> list[PdfLine]:
     """Twelve lines of three columns of running text (the first line's pieces of
     ``first_words`` words), column k's lines from line 6 on ``shift[k]`` lower."""
     words = ("the plan sets out what each ministry does and when it reports on the measures it leads "
@@ -249,8 +250,8 @@ def test_prose_set_in_three_columns_is_no_table():
         assert pdf_tables.whitespace_tables(lines, 1) == (lines, [])
 
 
-def _words(lines: list[dict]) -> list[dict]:
-    return sorted((w for line in lines for w in line["words"]), key=lambda w: w["x0"])
+def _words(lines: list[PdfLine]) -> list[PdfWord]:
+    return sorted((word for line in lines for word in line.words), key=lambda word: word.x0)
 
 
 def test_a_head_with_one_row_under_it_is_a_table_when_the_row_fills_its_columns():
@@ -259,7 +260,7 @@ def test_a_head_with_one_row_under_it_is_a_table_when_the_row_fills_its_columns(
                  ("2021", 476)], 124)
     flow, (table,) = pdf_tables.whitespace_tables([head, row], 3)
     assert flow == []
-    assert [(c["row"], c["cell"], [l["text"] for l in c["lines"]]) for c in table["cells"]] == [
+    assert [(cell.row, cell.cell, [line.text for line in cell.lines]) for cell in table.cells] == [
         (1, 1, ["Milestone"]), (1, 2, ["Measurement"]), (1, 3, ["Target Date"]),
         (2, 1, ["Publish the data"]), (2, 2, ["Data online"]), (2, 3, ["June 2021"])]
     sparse = _line([("Publish", 50), ("the", 92), ("data", 112)], 124)
@@ -274,13 +275,13 @@ def test_the_head_printed_again_starts_the_next_table_and_a_heading_after_a_tabl
     lines = [_line(head, 100), _line(row, 124), _line([("Action", 50), ("2.", 90), ("Courts", 106)], 148),
              _line([("Lead:", 50), ("Justice", 80)], 162), _line(head, 186), _line(row, 210)]
     flow, tables = pdf_tables.whitespace_tables(lines, 1)
-    assert [l["text"] for l in flow] == ["Action 2. Courts", "Lead: Justice"]
-    assert [[(c["row"], c["cell"]) for c in t["cells"]] for t in tables] == [
+    assert [line.text for line in flow] == ["Action 2. Courts", "Lead: Justice"]
+    assert [[(cell.row, cell.cell) for cell in table.cells] for table in tables] == [
         [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]] * 2
 
 
-def _page(lines: list[tuple[str, float]]) -> list[dict]:
-    return [{"text": text, "top": top, "bottom": top + 10, "x0": 50.0, "x1": 300.0, "margin": False}
+def _page(lines: list[tuple[str, float]]) -> list[PdfLine]:
+    return [PdfLine(text=text, page=1, x0=50.0, x1=300.0, top=top, bottom=top + 10, size=10.0, bold="")
             for text, top in lines]
 
 
@@ -293,7 +294,7 @@ def test_running_footers_with_the_page_number_wherever_they_stand():
     pages = [_page([(f"Table {tables[n - 1]}. Indicators", 60), ("Body text of the page.", 80),
                     (f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}", 760)]) for n in range(1, 8)]
     running = pdf._running_lines(pages)
-    assert [[l["text"] for l in lines if id(l) in running] for lines in pages] == [
+    assert [[line.text for line in lines if id(line) in running] for lines in pages] == [
         [f"{n} | {title}" if n % 2 == 0 else f"{title} | {n}"] for n in range(1, 8)]
 
 

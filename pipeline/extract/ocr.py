@@ -17,7 +17,7 @@ temporary files; tesserocr saves loading a model per page (about 0.3 s for the L
 model, under 0.05 s for ``rus``) but ships a second copy of the engine in its wheel.
 
 Each recognised line becomes the record the text-layer path builds
-(:func:`pipeline.extract.pdf._line_record`): ``text``, ``page``, ``x0``/``x1``/``top``/``bottom``
+(:class:`~pipeline.extract.pdf_tables.PdfLine`): ``text``, ``page``, ``x0``/``x1``/``top``/``bottom``
 in PDF points of the upright page, ``size`` and ``bold`` (``""``: OCR does not tell weights),
 and its ``words`` (for :func:`pipeline.extract.pdf_tables.whitespace_tables`).  The vertical extent is
 placed as pdfminer places a glyph — from the baseline, one em high above the font's descent —
@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from ..text import normalize, text_quality
+from .pdf_tables import PdfLine, PdfWord
 
 DPI = 300  # Tesseract reads body text best with capitals 20-30 pixels high
 GARBLED_PAGE = 0.05  # share of garbled glyphs that sends a text-layer page to OCR (as GARBLED_TEXT reports)
@@ -67,8 +68,8 @@ class OcrError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class OcrPage:
-    """One recognised page: its 0-based ``index``, its running-text lines (records as the
-    text-layer path builds them) and ruled tables (:func:`page_tables`), the upright page's
+    """One recognised page: its 0-based ``index``, its running-text lines (:class:`PdfLine`, as
+    the text-layer path builds them) and ruled tables (:func:`page_tables`), the upright page's
     size in points, how far the image was turned clockwise to read it (0, 90, 180, 270), the
     mean confidence of its words (0-100), the Tesseract models used and the script OSD saw;
     ``rules``: the image's rules (:func:`image_rules`) until the tables are read from them."""
@@ -171,7 +172,7 @@ def better(found: OcrPage, texts: list[str]) -> bool:
     glyphs, garbled = text_quality(texts)
     if not glyphs:
         return True
-    read, read_garbled = text_quality(line["text"] for line in found.lines)
+    read, read_garbled = text_quality(line.text for line in found.lines)
     return bool(read) and found.confidence >= MIN_CONFIDENCE and read_garbled / read < garbled / glyphs
 
 
@@ -313,7 +314,7 @@ def _recognise_image(runner: _Runner, image, index: int, languages: str | None) 
     models = languages or models_for(script) or _fallback_models()
     hocr = runner.run(["--psm", "3", "-l", models, "--dpi", str(DPI), "hocr"], image)
     lines = hocr_lines(hocr, index + 1, 72 / DPI)
-    confidences = [w["confidence"] for line in lines for w in line["words"]]
+    confidences = [word.confidence for line in lines for word in line.words]
     return OcrPage(index=index, lines=lines, width=image.width * 72 / DPI, height=image.height * 72 / DPI,
                    rotation=rotation, confidence=round(statistics.fmean(confidences), 1) if confidences else 0.0,
                    models=models, script=script, rules=image_rules(image, 72 / DPI))
@@ -341,14 +342,29 @@ _LOW = frozenset("acegmnopqrsuvwxyzçşавгдежзиклмнопрстухц�
 _FLAT = frozenset(".,-–—;:!?")  # low marks that neither rise nor blur the measure
 
 
+@dataclass(frozen=True, slots=True)
+class HocrWord:
+    """A word as Tesseract's hOCR gives it, in pixels: its text, box, the height of its line's
+    baseline under its middle, and Tesseract's confidence in it (0-100)."""
+
+    text: str
+    x0: int
+    x1: int
+    top: int
+    bottom: int
+    baseline: float
+    confidence: float
+
+
 def _title(element, pattern):
     m = pattern.search(element.get("title", ""))
     return m.groups() if m else None
 
 
-def hocr_lines(hocr: str, page_no: int, scale: float) -> list[dict]:
-    """Tesseract's hOCR as line records (points = pixels × ``scale``), each with its words
-    and their confidences; lines without a word left out."""
+def hocr_lines(hocr: str, page_no: int, scale: float) -> list[PdfLine]:
+    """Tesseract's hOCR as lines (points = pixels × ``scale``), each with its words and their
+    confidences, the first two words' Roman numerals spelled (:func:`roman`); lines without a
+    word left out."""
     from lxml import etree
     if not hocr.strip():
         return []
@@ -366,10 +382,8 @@ def hocr_lines(hocr: str, page_no: int, scale: float) -> list[dict]:
                 continue
             x0, top, x1, bottom = (int(v) for v in _title(span, _BBOX))
             baseline = box[3] + offset + slope * ((x0 + x1) / 2 - box[0])
-            words.append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "baseline": baseline,
-                          "confidence": float((_title(span, _CONF) or (0,))[0])})
-        for word in words[:2]:
-            word["text"] = roman(word["text"])
+            words.append(HocrWord(text=roman(text) if len(words) < 2 else text, x0=x0, x1=x1, top=top, bottom=bottom,
+                                  baseline=baseline, confidence=float((_title(span, _CONF) or (0,))[0])))
         if words:
             lines.append(_record(words, box, page_no, scale))
     return lines
@@ -401,13 +415,13 @@ def roman(token: str, heading: bool = False) -> str:
     return numeral + m[2] if _NUMERAL.match(numeral) else token
 
 
-def word_em(word: dict) -> float | None:
+def word_em(word: HocrWord) -> float | None:
     """A word's font size in pixels from how high it rises above the baseline: to the cap
     height when it holds a capital, digit, ascender or small letter with a mark above, to the
     x-height when all its letters are short; None when a capital with a mark above (``Ý``,
     ``Й``), a bracket or a quote rises higher."""
-    rise = word["baseline"] - word["top"]
-    letters = set(word["text"]) - _FLAT
+    rise = word.baseline - word.top
+    letters = set(word.text) - _FLAT
     if letters & _RISING and letters <= _RISING | _LOW:
         return rise / CAP_HEIGHT
     if letters and letters <= _LOW:
@@ -415,24 +429,24 @@ def word_em(word: dict) -> float | None:
     return None
 
 
-def line_size(words: list[dict]) -> float:
+def line_size(words: list[HocrWord]) -> float:
     """A line's font size in pixels: the median of its words' (:func:`word_em`), or its
     height when none can be measured."""
     sizes = [s for s in map(word_em, words) if s and s > 0]
     if sizes:
         return statistics.median(sizes)
-    return (max(w["bottom"] for w in words) - min(w["top"] for w in words)) / (CAP_HEIGHT + DESCENT)
+    return (max(word.bottom for word in words) - min(word.top for word in words)) / (CAP_HEIGHT + DESCENT)
 
 
-def _record(words: list[dict], box: list[int], page_no: int, scale: float) -> dict:
-    """A line record in points, its vertical extent from the baseline and the font size."""
+def _record(words: list[HocrWord], box: list[int], page_no: int, scale: float) -> PdfLine:
+    """A line in points, its vertical extent from the baseline and the font size."""
     size = line_size(words) * scale
-    baseline = statistics.median(w["baseline"] for w in words) * scale
+    baseline = statistics.median(word.baseline for word in words) * scale
     bottom = baseline + DESCENT * size
-    out = [{"text": w["text"], "x0": w["x0"] * scale, "x1": w["x1"] * scale, "top": bottom - size,
-            "bottom": bottom, "size": size, "bold": 0, "confidence": w["confidence"]} for w in words]
-    return {"text": " ".join(w["text"] for w in words), "page": page_no, "x0": box[0] * scale, "x1": box[2] * scale,
-            "top": bottom - size, "bottom": bottom, "size": size, "bold": "", "words": out}
+    out = tuple(PdfWord(text=word.text, x0=word.x0 * scale, x1=word.x1 * scale, top=bottom - size, bottom=bottom,
+                        size=size, bold=0, confidence=word.confidence) for word in words)
+    return PdfLine(text=" ".join(word.text for word in words), page=page_no, x0=box[0] * scale, x1=box[2] * scale,
+                   top=bottom - size, bottom=bottom, size=size, bold="", words=out)
 
 
 SNAP = 0.08  # sizes within this share of the body size are the body size
@@ -444,21 +458,23 @@ def settle_sizes(pages: list[OcrPage]) -> list[OcrPage]:
     estimate's noise makes no heading and breaks no paragraph — each line's extent and its
     words' placed again from its baseline, and a heading's Roman number spelled
     (:func:`roman`)."""
-    sizes = [line["size"] for page in pages for line in page.lines]
+    sizes = [line.size for page in pages for line in page.lines]
     if not sizes:
         return pages
     body = Counter(round(s * 2) / 2 for s in sizes).most_common(1)[0][0]
-    for page in pages:
-        for line in page.lines:
-            size = body if abs(line["size"] - body) <= SNAP * body else round(line["size"] * 2) / 2
-            bottom = line["bottom"]
-            line.update(size=size, top=bottom - size)
-            for word in line["words"]:
-                word.update(size=size, top=bottom - size)
-            if size > body:
-                line["words"][0]["text"] = roman(line["words"][0]["text"], heading=True)
-                line["text"] = " ".join(w["text"] for w in line["words"])
-    return pages
+    return [replace(page, lines=[_settled(line, body) for line in page.lines]) for page in pages]
+
+
+def _settled(line: PdfLine, body: float) -> PdfLine:
+    """The line at its settled size (:func:`settle_sizes`), it and its words placed again
+    from its bottom; on a line larger than the ``body`` size, its Roman number spelled."""
+    size = body if abs(line.size - body) <= SNAP * body else round(line.size * 2) / 2
+    top = line.bottom - size
+    words = [replace(word, size=size, top=top) for word in line.words]
+    if size <= body:
+        return replace(line, size=size, top=top, words=tuple(words))
+    words[0] = replace(words[0], text=roman(words[0].text, heading=True))
+    return replace(line, text=" ".join(word.text for word in words), size=size, top=top, words=tuple(words))
 
 
 # --- ruling lines in the image: tables --------------------------------------------------
@@ -507,7 +523,7 @@ def _line_object(x0: float, top: float, x1: float, bottom: float) -> dict:
             "fill": False, "stroke": True, "paint": ()}
 
 
-def page_tables(lines: list[dict], rules: list[dict], width: float, height: float) -> tuple[list, list]:
+def page_tables(lines: list[PdfLine], rules: list[dict], width: float, height: float) -> tuple[list, list]:
     """The page's running-text lines outside its ruled tables, and those tables (as
     :func:`pipeline.extract.pdfium.table_record` gives them): each word goes to the cell holding
     its centre; a line's words outside every cell stay a line of running text; the bars
@@ -522,8 +538,8 @@ def page_tables(lines: list[dict], rules: list[dict], width: float, height: floa
     flow, inside = [], {}
     for line in lines:
         rest = []
-        for word in line["words"]:
-            x, y = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+        for word in line.words:
+            x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
             key = next((k for k, b in cells if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
             if key is None:
                 rest.append(word)
@@ -532,7 +548,7 @@ def page_tables(lines: list[dict], rules: list[dict], width: float, height: floa
         if rest:
             flow.append(_line_of(line, rest))
     records = [pdfium.table_record(table, lambda r, c, _bbox, t=t: [
-        {k: v for k, v in _line_of(line, words).items() if k != "words"}
+        replace(_line_of(line, words), words=None)  # a cell's lines are no running text: no words
         for line, words in inside.get((t, r, c), {}).values()]) for t, table in enumerate(tables)]
     return flow, records
 
@@ -540,20 +556,20 @@ def page_tables(lines: list[dict], rules: list[dict], width: float, height: floa
 _BAR = regex.compile(r"^[|!lI\[\]]+$")
 
 
-def _without_rules(lines: list[dict], verticals: list[float]) -> list[dict]:
+def _without_rules(lines: list[PdfLine], verticals: list[float]) -> list[PdfLine]:
     """The lines without the "words" Tesseract reads on a vertical rule (``|``, ``l``, ``[``)."""
     out = []
     for line in lines:
-        words = [w for w in line["words"] if not (_BAR.match(w["text"]) and any(
-            w["x0"] - 2 <= x <= w["x1"] + 2 for x in verticals))]
+        words = [word for word in line.words if not (_BAR.match(word.text) and any(
+            word.x0 - 2 <= x <= word.x1 + 2 for x in verticals))]
         if words:
             out.append(_line_of(line, words))
     return out
 
 
-def _line_of(line: dict, words: list[dict]) -> dict:
+def _line_of(line: PdfLine, words: list[PdfWord]) -> PdfLine:
     """``line`` cut down to ``words``."""
-    if len(words) == len(line["words"]):
+    if len(words) == len(line.words):
         return line
-    return {**line, "text": " ".join(w["text"] for w in words), "x0": words[0]["x0"],
-            "x1": max(w["x1"] for w in words), "words": words}
+    return replace(line, text=" ".join(word.text for word in words), x0=words[0].x0,
+                   x1=max(word.x1 for word in words), words=tuple(words))

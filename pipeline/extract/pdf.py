@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import statistics
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ..model import Block, Location, OcrPage
 from ..text import Words, join_lines, normalize, vocabulary
 from . import pdf_open, pdf_tables, pdfium
 from .limits import Limits
+from .pdf_tables import PdfLine, PdfTable, PdfWord
 from .sniff import ExtractError
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,8 @@ MARGIN = 0.07  # share of the page height at top and bottom where running heads 
 _DIGITS = regex.compile(r"\d+")
 
 
-def _line_record(line: dict, page_no: int, height: float, with_words: bool = True) -> dict:
+def _line_record(line: dict, page_no: int, height: float, with_words: bool = True) -> PdfLine:
+    """A line as pdfplumber gives it (with its characters) as a :class:`PdfLine`."""
     chars = [c for c in line["chars"] if c["text"].strip()]
     sizes = Counter(round(c["size"], 1) for c in chars)
     n_bold = 0
@@ -43,15 +46,12 @@ def _line_record(line: dict, page_no: int, height: float, with_words: bool = Tru
     while n_bold and cut < len(text):
         n_bold -= not text[cut].isspace()
         cut += 1
-    record = {"text": normalize(text), "page": page_no, "x0": line["x0"], "x1": line["x1"],
-              "top": line["top"], "bottom": line["bottom"],
-              "size": sizes.most_common(1)[0][0] if sizes else 0.0,
-              "bold": normalize(text[:cut]).strip(),
-              "margin": in_margin(line["top"], line["bottom"], height)}
-    words = _line_words(text, chars) if with_words else None
-    if words is not None:
-        record["words"] = words
-    return record
+    return PdfLine(text=normalize(text), page=page_no, x0=line["x0"], x1=line["x1"],
+                   top=line["top"], bottom=line["bottom"],
+                   size=sizes.most_common(1)[0][0] if sizes else 0.0,
+                   bold=normalize(text[:cut]).strip(),
+                   margin=in_margin(line["top"], line["bottom"], height),
+                   words=_line_words(text, chars) if with_words else None)
 
 
 def _same_glyph(a: dict, b: dict) -> bool:
@@ -59,7 +59,7 @@ def _same_glyph(a: dict, b: dict) -> bool:
     return a["text"] == b["text"] and abs(a["x0"] - b["x0"]) < 1 and abs(a["top"] - b["top"]) < 1
 
 
-def _line_words(text: str, chars: list[dict]) -> list[dict] | None:
+def _line_words(text: str, chars: list[dict]) -> tuple[PdfWord, ...] | None:
     """The words of a pdfplumber line (as :mod:`pipeline.extract.pdf_tables` reads them): each
     one's text, box (the vertical extent of its first glyph), font size and bold prefix;
     None when the characters do not spell the text."""
@@ -77,9 +77,9 @@ def _line_words(text: str, chars: list[dict]) -> list[dict] | None:
         while bold < len(taken) and "bold" in taken[bold]["fontname"].lower():
             bold += 1
         head = taken[0]
-        words.append({"text": normalize(token), "x0": min(c["x0"] for c in taken), "x1": max(c["x1"] for c in taken),
-                      "top": head["top"], "bottom": head["bottom"], "size": head["size"], "bold": bold})
-    return words
+        words.append(PdfWord(text=normalize(token), x0=min(c["x0"] for c in taken), x1=max(c["x1"] for c in taken),
+                             top=head["top"], bottom=head["bottom"], size=head["size"], bold=bold))
+    return tuple(words)
 
 
 def in_margin(top: float, bottom: float, height: float) -> bool:
@@ -87,11 +87,11 @@ def in_margin(top: float, bottom: float, height: float) -> bool:
     return top < height * MARGIN or bottom > height * (1 - MARGIN)
 
 
-def _page_lines(page, page_no: int, height: float, with_words: bool = True) -> list[dict]:
+def _page_lines(page, page_no: int, height: float, with_words: bool = True) -> list[PdfLine]:
     """The page's text lines; ``with_words`` for running text (a table aligned by whitespace
     may be there), not for a drawn table's cell."""
-    return [_line_record(l, page_no, height, with_words)
-            for l in page.extract_text_lines(return_chars=True, strip=True)]
+    return [_line_record(line, page_no, height, with_words)
+            for line in page.extract_text_lines(return_chars=True, strip=True)]
 
 
 def _inside(obj: dict, bboxes) -> bool:
@@ -106,12 +106,12 @@ def _page_paths(page) -> list[dict]:
             for obj in page.lines + page.rects + page.curves]
 
 
-def _page_tables(page, page_no: int) -> list[dict]:
+def _page_tables(page, page_no: int) -> list[PdfTable]:
     """Drawn tables of a page: each cell's lines with its row, column and column span."""
     if not page.edges:
         return []
 
-    def lines_of(_row: int, _cell: int, bbox) -> list[dict]:
+    def lines_of(_row: int, _cell: int, bbox) -> list[PdfLine]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
         return _page_lines(inner.crop(bbox, strict=False), page_no, page.height, False)  # a cell may overhang the page
     tables = pdf_tables.find_tables(_page_paths(page), page.width, page.height)
@@ -123,24 +123,25 @@ def _fast_content(page, page_no: int, mapped_only: bool = True) -> dict | None:
     if content is None:
         return None
     lines, tables, height = content
-    page = {"lines": lines, "tables": tables}
-    for line in _all_lines(page):
-        line["text"], line["bold"] = normalize(line["text"]), normalize(line["bold"])
-    for line in lines:  # the margin (running heads, page numbers) is asked of running text only
-        line["margin"] = in_margin(line["top"], line["bottom"], height)
-        for word in line.get("words", ()):
-            word["text"] = normalize(word["text"])
-    return page
+    # the margin (running heads, page numbers) is asked of running text only
+    return {"lines": [replace(_normalized(line), margin=in_margin(line.top, line.bottom, height)) for line in lines],
+            "tables": [replace(table, cells=tuple(replace(cell, lines=tuple(map(_normalized, cell.lines)))
+                                                  for cell in table.cells)) for table in tables]}
+
+
+def _normalized(line: PdfLine) -> PdfLine:
+    """A line as PDFium reads it with its text, bold prefix and words normalized (:func:`normalize`)."""
+    words = None if line.words is None else tuple(replace(word, text=normalize(word.text)) for word in line.words)
+    return replace(line, text=normalize(line.text), bold=normalize(line.bold), words=words)
 
 
 def _whitespace_tables(content: dict, page_no: int) -> dict:
     """The page with its tables aligned by whitespace alone taken out of the running text
-    (:func:`pipeline.extract.pdf_tables.whitespace_tables`); the lines' words are dropped then."""
+    (:func:`pipeline.extract.pdf_tables.whitespace_tables`); the lines' words are dropped then
+    (only running text has them)."""
     flow, found = pdf_tables.whitespace_tables(content["lines"], page_no)
-    for line in _all_lines(content):
-        line.pop("words", None)
-    tables = sorted(content["tables"] + found, key=lambda t: t["top"]) if found else content["tables"]
-    return {"lines": flow, "tables": tables}
+    tables = sorted(content["tables"] + found, key=lambda table: table.top) if found else content["tables"]
+    return {"lines": [line if line.words is None else replace(line, words=None) for line in flow], "tables": tables}
 
 
 PAGE_CHUNK = 32  # pages per task when one PDF's pages are shared among processes
@@ -178,7 +179,7 @@ def _plumber_page(pdf, index: int) -> dict | None:
         page = pdf.pages[index]
         try:
             tables = _page_tables(page, page_no)
-            boxes = [c["bbox"] for t in tables for c in t["cells"]]  # text between cells stays as running text
+            boxes = [cell.bbox for table in tables for cell in table.cells]  # text between cells stays as running text
             flow = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes)) if boxes else page
             return {"lines": _page_lines(flow, page_no, page.height), "tables": tables}
         finally:
@@ -261,7 +262,7 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     facts under ``"ocr"`` (:class:`OcrPage`, for ``Source.ocr``).  How many pages OCR read (0
     without Tesseract)."""
     from . import ocr
-    indexes = [k for k, page in enumerate(pages) if ocr.wanted([l["text"] for l in _all_lines(page)], limits.ocr)]
+    indexes = [k for k, page in enumerate(pages) if ocr.wanted([line.text for line in _all_lines(page)], limits.ocr)]
     if not indexes or not ocr.available():
         if indexes and limits.ocr == "always":
             raise ExtractError(f"--ocr always: Tesseract is not installed (apt-get install {' '.join(ocr.PACKAGES)})")
@@ -275,20 +276,19 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     except ocr.OcrError as exc:
         raise ExtractError(str(exc)) from None
     for page in found:
-        for line in page.lines:
-            line["margin"] = in_margin(line["top"], line["bottom"], page.height)
-        content = _whitespace_tables({"lines": page.lines, "tables": page.tables}, page.index + 1)
-        if limits.ocr == "always" or ocr.better(page, [l["text"] for l in _all_lines(pages[page.index])]):
+        lines = [replace(line, margin=in_margin(line.top, line.bottom, page.height)) for line in page.lines]
+        content = _whitespace_tables({"lines": lines, "tables": page.tables}, page.index + 1)
+        if limits.ocr == "always" or ocr.better(page, [line.text for line in _all_lines(pages[page.index])]):
             pages[page.index] = {**content, "ocr": OcrPage(page=page.index + 1, languages=page.models,
                                                            confidence=page.confidence, rotated=page.rotation)}
     return len(found)
 
 
-def _furniture_keys(pages: list[list[dict]]) -> set[str]:
+def _furniture_keys(pages: list[list[PdfLine]]) -> set[str]:
     """Margin texts (digits folded) that repeat on at least two pages, and bare page numbers."""
     seen = Counter()
     for lines in pages:
-        seen.update({_DIGITS.sub("#", l["text"]) for l in lines if l["margin"]})
+        seen.update({_DIGITS.sub("#", line.text) for line in lines if line.margin})
     repeated = {key for key, n in seen.items() if n >= 2 or len(pages) == 1}
     return {key for key in repeated if key}
 
@@ -296,23 +296,23 @@ def _furniture_keys(pages: list[list[dict]]) -> set[str]:
 RUNNING_MIN = 3  # pages a running head or footer with the page number must be found on
 
 
-def _edge_rows(lines: list[dict], taken: set[int]) -> list[list[dict]]:
+def _edge_rows(lines: list[PdfLine], taken: set[int]) -> list[list[PdfLine]]:
     """The first and the last printed row of a page's running text (the pieces on it),
     lines in ``taken`` left out."""
-    lines = [l for l in lines if id(l) not in taken]
+    lines = [line for line in lines if id(line) not in taken]
     if not lines:
         return []
-    first, last = min(l["top"] for l in lines), max(l["top"] for l in lines)
-    rows = [[l for l in lines if abs(l["top"] - edge) <= 2] for edge in sorted({first, last})]
-    return [sorted(row, key=lambda l: l["x0"]) for row in rows]
+    first, last = min(line.top for line in lines), max(line.top for line in lines)
+    rows = [[line for line in lines if abs(line.top - edge) <= 2] for edge in sorted({first, last})]
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
 
 
-def _row_key(row: list[dict]) -> tuple[str, list[int]]:
-    text = " ".join(l["text"] for l in row)
+def _row_key(row: list[PdfLine]) -> tuple[str, list[int]]:
+    text = " ".join(line.text for line in row)
     return _DIGITS.sub("#", text), [int(d) for d in _DIGITS.findall(text)]
 
 
-def _paged(pages: list[list[dict]]) -> set[int]:
+def _paged(pages: list[list[PdfLine]]) -> set[int]:
     """Ids of the lines of the first or last rows of pages that repeat, digits folded, on
     at least ``RUNNING_MIN`` pages with one of their numbers the same distance from the
     page number on every page."""
@@ -331,7 +331,7 @@ def _paged(pages: list[list[dict]]) -> set[int]:
     return out
 
 
-def _running_lines(pages: list[list[dict]]) -> set[int]:
+def _running_lines(pages: list[list[PdfLine]]) -> set[int]:
     """Ids of the lines of running heads and footers that print the page number with a
     title ("6 | Kiribati National Adaptation Plan 2015-2030", "Title 2021 Action Plan 7"),
     wherever they stand on the page (:func:`_paged`), and of the lines printed next to
@@ -342,31 +342,31 @@ def _running_lines(pages: list[list[dict]]) -> set[int]:
     for _ in range(2):  # a running head or footer of up to three lines
         found: dict[tuple, list] = {}
         for lines in pages:
-            if not any(id(l) in out for l in lines):
+            if not any(id(line) in out for line in lines):
                 continue
             for row in _edge_rows(lines, out):
-                near = [l for l in lines if id(l) in out and abs(l["top"] - row[0]["top"]) < 3 * _height(row)]
+                near = [line for line in lines if id(line) in out and abs(line.top - row[0].top) < 3 * _height(row)]
                 if near:
-                    found.setdefault((_row_key(row)[0], round(row[0]["top"])), []).append(row)
-        grown = {id(l) for rows in found.values() if len(rows) >= RUNNING_MIN for row in rows for l in row}
+                    found.setdefault((_row_key(row)[0], round(row[0].top)), []).append(row)
+        grown = {id(line) for rows in found.values() if len(rows) >= RUNNING_MIN for row in rows for line in row}
         if not grown:
             break
         out |= grown
     return out
 
 
-def _height(row: list[dict]) -> float:
-    return max(max(l["bottom"] for l in row) - min(l["top"] for l in row), 1.0)
+def _height(row: list[PdfLine]) -> float:
+    return max(max(line.bottom for line in row) - min(line.top for line in row), 1.0)
 
 
-def _paragraphs(lines: list[dict]) -> list[list[dict]]:
-    paragraphs: list[list[dict]] = []
+def _paragraphs(lines: list[PdfLine]) -> list[list[PdfLine]]:
+    paragraphs: list[list[PdfLine]] = []
     for line in lines:
         if paragraphs:
             prev = paragraphs[-1][-1]
-            gap = line["top"] - prev["bottom"]
-            height = max(prev["bottom"] - prev["top"], 1.0)
-            if gap < 0.6 * height and abs(line["size"] - prev["size"]) < 0.5 and not line["bold"].endswith(":"):
+            gap = line.top - prev.bottom
+            height = max(prev.bottom - prev.top, 1.0)
+            if gap < 0.6 * height and abs(line.size - prev.size) < 0.5 and not line.bold.endswith(":"):
                 paragraphs[-1].append(line)
                 continue
         paragraphs.append([line])
@@ -396,49 +396,50 @@ def join_with_breaks(texts: list[str], words: Words) -> tuple[str, tuple[int, ..
     return text, tuple(breaks)
 
 
-def _paragraph_blocks(lines: list[dict], larger: list[float], words: Words, file_index: int,
+def _paragraph_blocks(lines: list[PdfLine], larger: list[float], words: Words, file_index: int,
                       span: int = 1, cell_box: tuple | None = None, **loc) -> list[Block]:
     """PDF lines to paragraph blocks; ``loc`` gives a table cell's position (no headings
     there) and ``cell_box`` the cell's rectangle, each of its paragraphs' box."""
     blocks = []
     for para in _paragraphs(lines):
         first = para[0]
-        size = first["size"]
-        bbox = cell_box or (min(l["x0"] for l in para), first["top"], max(l["x1"] for l in para), para[-1]["bottom"])
-        text, breaks = join_with_breaks([l["text"] for l in para], words)
+        size = first.size
+        bbox = cell_box or (min(line.x0 for line in para), first.top, max(line.x1 for line in para), para[-1].bottom)
+        text, breaks = join_with_breaks([line.text for line in para], words)
         blocks.append(Block(
             text=text, breaks=breaks, heading=larger.index(size) + 1 if size in larger and not loc else 0,
-            bold=first["bold"], span=span,
-            loc=Location(file=file_index, page=first["page"], line=first["line"], bbox=bbox, **loc)))
+            bold=first.bold, span=span,
+            loc=Location(file=file_index, page=first.page, line=first.line, bbox=bbox, **loc)))
     return blocks
 
 
 def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple[list[Block], int, tuple]:
     """The PDF's blocks, its page count and its pages recognised by OCR (:class:`OcrPage`)."""
     pages, count = _pdf_pages(path, limits)
-    furniture = _furniture_keys([p["lines"] for p in pages])
-    running = _running_lines([p["lines"] for p in pages])
-    all_sizes = [l["size"] for p in pages for l in p["lines"] if not l["margin"]]
+    running_text = [_numbered(page["lines"]) for page in pages]
+    furniture = _furniture_keys(running_text)
+    running = _running_lines(running_text)
+    all_sizes = [line.size for lines in running_text for line in lines if not line.margin]
     body = statistics.mode(all_sizes) if all_sizes else 0.0
     larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
-    words = Words(vocabulary(l["text"] for p in pages for l in _all_lines(p)))
+    words = Words(vocabulary(line.text for page in pages for line in _all_lines(page)))
     blocks, table_no = [], 0
-    for page in pages:
+    for page, lines in zip(pages, running_text):
         flow, pieces = [], []
-        for line in _numbered(page["lines"]):
-            if id(line) in running or line["margin"] and _DIGITS.sub("#", line["text"]) in furniture:
-                blocks.append(Block(text=line["text"], furniture=True, loc=Location(
-                    file=file_index, page=line["page"], line=line["line"],
-                    bbox=(line["x0"], line["top"], line["x1"], line["bottom"]))))
+        for line in lines:
+            if id(line) in running or line.margin and _DIGITS.sub("#", line.text) in furniture:
+                blocks.append(Block(text=line.text, furniture=True, loc=Location(
+                    file=file_index, page=line.page, line=line.line,
+                    bbox=(line.x0, line.top, line.x1, line.bottom))))
             else:
                 flow.append(line)
         pieces.extend((b.loc.bbox[1], [b]) for b in _paragraph_blocks(flow, larger, words, file_index))
         for table in page["tables"]:
             table_no += 1
-            cells = [b for cell in table["cells"] for b in _paragraph_blocks(
-                _numbered(cell["lines"]), larger, words, file_index, table=table_no, row=cell["row"],
-                cell=cell["cell"], span=cell["span"], cell_box=tuple(cell["bbox"]))]
-            pieces.append((table["top"], cells))
+            cells = [b for cell in table.cells for b in _paragraph_blocks(
+                _numbered(cell.lines), larger, words, file_index, table=table_no, row=cell.row,
+                cell=cell.cell, span=cell.span, cell_box=tuple(cell.bbox))]
+            pieces.append((table.top, cells))
         page_blocks = [b for _, group in sorted(pieces, key=lambda p: p[0]) for b in group]
         if page_blocks:
             page_blocks[0] = replace(page_blocks[0], page_start=True)
@@ -446,15 +447,13 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
     return blocks, count, tuple(page["ocr"] for page in pages if "ocr" in page)
 
 
-def _all_lines(page: dict):
+def _all_lines(page: dict) -> Iterable[PdfLine]:
     yield from page["lines"]
     for table in page["tables"]:
-        for cell in table["cells"]:
-            yield from cell["lines"]
+        for cell in table.cells:
+            yield from cell.lines
 
 
-def _numbered(lines: list[dict]) -> list[dict]:
+def _numbered(lines: Sequence[PdfLine]) -> list[PdfLine]:
     """The lines, each given its 1-based line number on the page (or in the table cell)."""
-    for n, line in enumerate(lines, start=1):
-        line["line"] = n
-    return lines
+    return [replace(line, line=n) for n, line in enumerate(lines, start=1)]

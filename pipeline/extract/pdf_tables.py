@@ -24,12 +24,72 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 RULE = 2.0  # a filled rectangle thinner than this (pt) is a rule, not a cell
 MAX_GAP = 6.0  # the widest white gap between filled cells read as one border (pt)
 DEFAULT_TOLERANCE = 3.0  # pdfplumber's snap, join and intersection tolerances
 MAX_RECTS = 3000  # beyond this a page is a drawing (a chart), not a table: no hidden-rect search
+
+
+@dataclass(frozen=True, slots=True)
+class PdfWord:
+    """A word of a PDF line (as :func:`whitespace_tables` reads them, whichever engine read
+    the page): its text, box (the vertical extent as pdfminer places its first glyph), font
+    size, how many of its first characters are in a bold font, and Tesseract's confidence
+    in it (0-100; None on a text layer)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: int
+    confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PdfLine:
+    """A printed line of a PDF page, or the piece of one in a table cell, as every path gives
+    it (PDFium, pdfplumber, OCR, a cell of a table aligned by whitespace): its text, page,
+    box, most common font size and leading text in a bold font; whether it lies in the
+    page's top or bottom margin (running text only); its 1-based number on the page or in its
+    cell (0 until :func:`pipeline.extract.pdf._numbered` gives it); its words where a table
+    aligned by whitespace may be (None elsewhere)."""
+
+    text: str
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: str
+    margin: bool = False
+    line: int = 0
+    words: tuple[PdfWord, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PdfCell:
+    """A table cell: its row, column, column span (1 and the empty slots after it), box and lines."""
+
+    row: int
+    cell: int
+    span: int
+    bbox: tuple
+    lines: tuple[PdfLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PdfTable:
+    """A table of a PDF page (drawn or aligned by whitespace): its top, box and cells."""
+
+    top: float
+    bbox: tuple
+    cells: tuple[PdfCell, ...]
 
 
 def paint_of(color) -> tuple:
@@ -128,9 +188,8 @@ def find_tables(objects: list[dict], width: float, height: float) -> list:
 
 # --- tables aligned by whitespace alone ---------------------------------------------------------
 #
-# A line record may carry ``words``: for each word of its text, in order, {"text", "x0",
-# "x1", "top", "bottom", "size", "bold"} (``bold``: how many of its first characters are
-# in a bold font).  Both engines give them for the pages where a line shows wide gaps; the
+# A line (:class:`PdfLine`) may carry ``words``: each word of its text, in order
+# (:class:`PdfWord`).  Both engines give them for the pages where a line shows wide gaps; the
 # functions below read tables from them the same way whichever engine read the page.
 
 GUTTER = 8.0  # the least gap (pt, and at least one em) between two column heads
@@ -143,80 +202,80 @@ ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (
 END_GAP = 2.5  # a gap of this many line heights ends the table
 
 
-def visual_rows(lines: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+def visual_rows(lines: list[PdfLine], tolerance: float = 2.0) -> list[list[PdfLine]]:
     """The lines grouped into printed rows (tops within ``tolerance`` pt of the row's
     first), top-down, each left to right."""
-    rows: list[list[dict]] = []
-    for line in sorted(lines, key=lambda l: l["top"]):
-        if rows and abs(line["top"] - rows[-1][0]["top"]) <= tolerance:
+    rows: list[list[PdfLine]] = []
+    for line in sorted(lines, key=lambda line: line.top):
+        if rows and abs(line.top - rows[-1][0].top) <= tolerance:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [sorted(row, key=lambda l: l["x0"]) for row in rows]
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
 
 
-def _words(row: list[dict]) -> list[dict] | None:
-    if any("words" not in line for line in row):
+def _words(row: list[PdfLine]) -> list[PdfWord] | None:
+    if any(line.words is None for line in row):
         return None
-    return sorted((w for line in row for w in line["words"]), key=lambda w: w["x0"])
+    return sorted((word for line in row for word in line.words), key=lambda word: word.x0)
 
 
-def head_segments(words: list[dict]) -> list[list[dict]] | None:
+def head_segments(words: list[PdfWord]) -> list[list[PdfWord]] | None:
     """A printed row as column heads: its words cut where the gap is at least ``GUTTER``
     (and an em), when that gives at least ``MIN_HEADS`` heads of at most ``HEAD_WORDS``
     words each, two of them with letters, one (not the last) short of ``HEAD_FILL`` of the
     way to the next; else None."""
-    segments: list[list[dict]] = []
+    segments: list[list[PdfWord]] = []
     for word in words:
-        if segments and word["x0"] - segments[-1][-1]["x1"] < max(GUTTER, word["size"]):
+        if segments and word.x0 - segments[-1][-1].x1 < max(GUTTER, word.size):
             segments[-1].append(word)
         else:
             segments.append([word])
     if len(segments) < MIN_HEADS or any(len(s) > HEAD_WORDS for s in segments):
         return None
-    if sum(any(ch.isalpha() for w in s for ch in w["text"]) for s in segments) < 2:
+    if sum(any(ch.isalpha() for word in s for ch in word.text) for s in segments) < 2:
         return None  # a chart's axis (100 120 140), not column heads
-    if all(a[-1]["x1"] - a[0]["x0"] > HEAD_FILL * (b[0]["x0"] - a[0]["x0"]) for a, b in zip(segments, segments[1:])):
+    if all(a[-1].x1 - a[0].x0 > HEAD_FILL * (b[0].x0 - a[0].x0) for a, b in zip(segments, segments[1:])):
         return None  # every piece fills its column: prose set in columns
     return segments
 
 
-def _narrow(free: list[tuple[float, float]], words: list[dict], least: float) -> list[tuple[float, float]]:
+def _narrow(free: list[tuple[float, float]], words: list[PdfWord], least: float) -> list[tuple[float, float]]:
     """The strips of ``free`` that no word covers, at least ``least`` wide."""
     for word in words:
         cut = []
         for lo, hi in free:
-            if word["x1"] <= lo or word["x0"] >= hi:
+            if word.x1 <= lo or word.x0 >= hi:
                 cut.append((lo, hi))
                 continue
-            cut += [piece for piece in ((lo, word["x0"]), (word["x1"], hi)) if piece[1] - piece[0] >= least]
+            cut += [piece for piece in ((lo, word.x0), (word.x1, hi)) if piece[1] - piece[0] >= least]
         free = cut
     return free
 
 
-def _size(words: list[dict]) -> float:
+def _size(words: list[PdfWord]) -> float:
     """The most common font size of the words."""
-    return Counter(round(w["size"], 1) for w in words).most_common(1)[0][0]
+    return Counter(round(word.size, 1) for word in words).most_common(1)[0][0]
 
 
-def _height(row: list[dict]) -> float:
-    return max(max(l["bottom"] for l in row) - min(l["top"] for l in row), 1.0)
+def _height(row: list[PdfLine]) -> float:
+    return max(max(line.bottom for line in row) - min(line.top for line in row), 1.0)
 
 
-def _printed_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]):
+def _printed_rows(rows: list[list[PdfLine]], start: int, segments: list[list[PdfWord]]):
     """From the head row ``rows[start]``: the rows that keep every gutter open, up to a gap
     of ``END_GAP`` lines, another font size or the head printed again (the next table), and
     the gutters (each a list of free strips)."""
-    size = _size([w for s in segments for w in s])
+    size = _size([word for s in segments for word in s])
     least = FREE * size
-    head = [w["text"] for s in segments for w in s]
-    gutters = [[(a[-1]["x1"], b[0]["x0"])] for a, b in zip(segments, segments[1:])]
+    head = [word.text for s in segments for word in s]
+    gutters = [[(a[-1].x1, b[0].x0)] for a, b in zip(segments, segments[1:])]
     taken = [rows[start]]
     for row in rows[start + 1:]:
         words = _words(row)
-        gap = min(l["top"] for l in row) - max(l["bottom"] for l in taken[-1])
+        gap = min(line.top for line in row) - max(line.bottom for line in taken[-1])
         if not words or gap > END_GAP * _height(taken[-1]) or abs(_size(words) - size) > 0.5 \
-                or [w["text"] for w in words] == head:
+                or [word.text for word in words] == head:
             break
         narrowed = [_narrow(free, words, least) for free in gutters]
         if not all(narrowed):
@@ -226,53 +285,53 @@ def _printed_rows(rows: list[list[dict]], start: int, segments: list[list[dict]]
     return taken, gutters
 
 
-def _bold(words: list[dict]) -> str:
+def _bold(words: list[PdfWord]) -> str:
     """The leading bold text of a cell line (as :func:`pipeline.extract.pdf._line_record` counts it)."""
     out = []
     for word in words:
-        if word["bold"] < len(word["text"]):
-            if word["bold"]:
-                out.append(word["text"][:word["bold"]])
+        if word.bold < len(word.text):
+            if word.bold:
+                out.append(word.text[:word.bold])
             break
-        out.append(word["text"])
+        out.append(word.text)
     return " ".join(out)
 
 
-def _cell_line(words: list[dict], page_no: int) -> dict:
-    return {"text": " ".join(w["text"] for w in words), "page": page_no,
-            "x0": words[0]["x0"], "x1": max(w["x1"] for w in words),
-            "top": min(w["top"] for w in words), "bottom": max(w["bottom"] for w in words),
-            "size": _size(words), "bold": _bold(words)}
+def _cell_line(words: list[PdfWord], page_no: int) -> PdfLine:
+    return PdfLine(text=" ".join(word.text for word in words), page=page_no,
+                   x0=words[0].x0, x1=max(word.x1 for word in words),
+                   top=min(word.top for word in words), bottom=max(word.bottom for word in words),
+                   size=_size(words), bold=_bold(words))
 
 
-def _starts_row(columns: list[list[dict]], gap: float, height: float) -> bool:
+def _starts_row(columns: list[list[PdfWord]], gap: float, height: float) -> bool:
     """Does a printed row start a table row: after a paragraph's gap, with words in the
     first column or in two columns or more (a cell's second paragraph is in one column)."""
     filled = [k for k, words in enumerate(columns) if words]
     return gap > ROW_GAP * height and (0 in filled or len(filled) > 1)
 
 
-def _table_rows(rows: list[list[dict]], borders: list[float]) -> list[list[list[list[dict]]]]:
+def _table_rows(rows: list[list[PdfLine]], borders: list[float]) -> list[list[list[list[PdfWord]]]]:
     """The printed rows cut into table rows (:func:`_starts_row`): table row > printed row >
     column > words."""
-    table_rows: list[list[list[list[dict]]]] = []
+    table_rows: list[list[list[list[PdfWord]]]] = []
     for k, row in enumerate(rows):
         columns = [[] for _ in range(len(borders) + 1)]
         for word in _words(row):
-            columns[bisect.bisect(borders, (word["x0"] + word["x1"]) / 2)].append(word)
-        gap = min(l["top"] for l in row) - max(l["bottom"] for l in rows[k - 1]) if k else 0.0
+            columns[bisect.bisect(borders, (word.x0 + word.x1) / 2)].append(word)
+        gap = min(line.top for line in row) - max(line.bottom for line in rows[k - 1]) if k else 0.0
         if not k or _starts_row(columns, gap, _height(rows[k - 1])):
             table_rows.append([])
         table_rows[-1].append(columns)
     return table_rows
 
 
-def _columns_filled(table_row: list[list[list[dict]]]) -> int:
+def _columns_filled(table_row: list[list[list[PdfWord]]]) -> int:
     return sum(1 for c in range(len(table_row[0])) if any(cols[c] for cols in table_row))
 
 
-def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> tuple[dict | None, int]:
-    """The table (as :func:`pipeline.pdfium.table_record` gives one) of printed rows
+def whitespace_table(rows: list[list[PdfLine]], gutters: list, page_no: int) -> tuple[PdfTable | None, int]:
+    """The table (as :func:`pipeline.extract.pdfium.table_record` gives one) of printed rows
     whose columns are parted by ``gutters`` — each gutter's widest free strip is a border at
     its middle; a table row starts after a gap (:func:`_starts_row`) — and how many of the
     printed rows it takes: trailing rows with words in one column only (a short heading or
@@ -289,22 +348,23 @@ def whitespace_table(rows: list[list[dict]], gutters: list, page_no: int) -> tup
     if not filled or max(filled) < 2 or (len(filled) < 2 and filled[0] < MIN_HEADS):
         return None, 0
     taken = sum(len(row) for row in table_rows)
-    words = [w for row in rows[:taken] for w in _words(row)]
-    edges = [min(w["x0"] for w in words), *borders, max(w["x1"] for w in words)]
+    words = [word for row in rows[:taken] for word in _words(row)]
+    edges = [min(word.x0 for word in words), *borders, max(word.x1 for word in words)]
     cells = []
     for r, row in enumerate(table_rows, start=1):
-        inside = [w for cols in row for col in cols for w in col]
-        top, bottom = min(w["top"] for w in inside), max(w["bottom"] for w in inside)
+        inside = [word for cols in row for col in cols for word in col]
+        top, bottom = min(word.top for word in inside), max(word.bottom for word in inside)
         for c in range(len(borders) + 1):
-            lines = [_cell_line(cols[c], page_no) for cols in row if cols[c]]
+            lines = tuple(_cell_line(cols[c], page_no) for cols in row if cols[c])
             if lines:
-                cells.append({"row": r, "cell": c + 1, "span": 1, "bbox": (edges[c], top, edges[c + 1], bottom),
-                              "lines": lines})
-    top = cells[0]["bbox"][1]
-    return {"top": top, "bbox": (edges[0], top, edges[-1], max(c["bbox"][3] for c in cells)), "cells": cells}, taken
+                cells.append(PdfCell(row=r, cell=c + 1, span=1, bbox=(edges[c], top, edges[c + 1], bottom),
+                                     lines=lines))
+    top = cells[0].bbox[1]
+    return PdfTable(top=top, bbox=(edges[0], top, edges[-1], max(cell.bbox[3] for cell in cells)),
+                    cells=tuple(cells)), taken
 
 
-def whitespace_tables(lines: list[dict], page_no: int) -> tuple[list[dict], list[dict]]:
+def whitespace_tables(lines: list[PdfLine], page_no: int) -> tuple[list[PdfLine], list[PdfTable]]:
     """A page's running-text lines without the tables aligned by whitespace alone, and
     those tables: each from a head row (:func:`head_segments`) down the rows that keep
     its gutters open (:func:`_printed_rows`, :func:`whitespace_table`).  Lines without

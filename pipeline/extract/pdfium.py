@@ -1,14 +1,14 @@
 """The fast path for PDF pages: text lines and drawn tables read through pypdfium2 (PDFium).
 
 Used by :mod:`pipeline.extract` for every page whose glyphs have Unicode meanings; the
-others go through pdfplumber.  A line record has the fields pdfplumber's path gives (text,
-x0, x1, top, bottom, size, bold prefix, margin): the text and the font facts as PDFium
-reads them, the vertical extent placed as pdfminer places a glyph (baseline, font descent,
-one em), the horizontal one from PDFium's glyph boxes.  Where PDFium's text differs from
+others go through pdfplumber.  A line (:class:`~pipeline.extract.pdf_tables.PdfLine`) has
+the fields pdfplumber's path gives (text, x0, x1, top, bottom, size, bold prefix): the text
+and the font facts as PDFium reads them, the vertical extent placed as pdfminer places a
+glyph (baseline, font descent, one em), the horizontal one from PDFium's glyph boxes.  Where PDFium's text differs from
 what pdfminer reads, it is put right: a space drawn as a text object PDFium measures zero
 wide is put back (:func:`dropped_spaces`), and a line PDFium breaks before a hyphen drawn
 apart is joined without a space.  On a page where some printed row shows the wide gaps of
-column heads, running-text lines also carry their words (:func:`_add_words`), for
+column heads, running-text lines also carry their words (:func:`_with_words`), for
 :func:`pipeline.extract.pdf_tables.whitespace_tables`.
 
 Tables: the page's path objects are classified into lines, rectangles and curves by
@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import ctypes
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import regex
 
 from . import pdf_tables
+from .pdf_tables import PdfCell, PdfLine, PdfTable, PdfWord
 
 _LINE_BREAK = regex.compile(r"\r\n|\n|\r")
 SAMPLES = 9  # characters per line asked for their size and box
@@ -104,7 +105,7 @@ def respace(text: str, first: int, gaps: frozenset) -> str:
 
 
 def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffer,
-            gaps: frozenset = frozenset(), mapped_only: bool = True) -> dict | None:
+            gaps: frozenset = frozenset(), mapped_only: bool = True) -> PdfLine | None:
     import pypdfium2.raw as raw
     lead = len(raw_text) - len(raw_text.lstrip())
     text = raw_text.strip()
@@ -119,11 +120,11 @@ def _record(textpage, start: int, raw_text: str, page_no: int, view: View, buffe
     font_sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in sampled]
     spans = [_vertical(textpage, i, size, view) for i, size in zip(sampled, font_sizes)]
     sizes = Counter(round(size, 1) for size in font_sizes)
-    return {"text": respace(text, first, gaps), "page": page_no,
-            "x0": view.box(*textpage.get_charbox(sampled[0], loose=True))[0],
-            "x1": view.box(*textpage.get_charbox(sampled[-1], loose=True))[2],
-            "top": min(t for t, _ in spans), "bottom": max(b for _, b in spans),
-            "size": sizes.most_common(1)[0][0], "bold": respace(_bold_prefix(textpage, first, text, buffer), first, gaps)}
+    return PdfLine(text=respace(text, first, gaps), page=page_no,
+                   x0=view.box(*textpage.get_charbox(sampled[0], loose=True))[0],
+                   x1=view.box(*textpage.get_charbox(sampled[-1], loose=True))[2],
+                   top=min(t for t, _ in spans), bottom=max(b for _, b in spans),
+                   size=sizes.most_common(1)[0][0], bold=respace(_bold_prefix(textpage, first, text, buffer), first, gaps))
 
 
 def _vertical(textpage, index: int, size: float, view: View) -> tuple[float, float]:
@@ -322,19 +323,19 @@ def _runs(text: str, start: int, end: int, region) -> list[tuple[int, int, objec
 TOUCH = 0.15  # pieces of a line closer than this many ems are one word ("Inter" + "-Agency")
 
 
-def _same_line(lines: list[dict]) -> list[dict]:
+def _same_line(lines: list[PdfLine]) -> tuple[PdfLine, ...]:
     """A cell's pieces on one printed line (top within 3 pt, pdfplumber's tolerance) joined
     left to right — with a space where a gap parts them (PDFium may break a line before a
     hyphen drawn apart: "Inter", "-Agency") — and the lines top-down."""
     merged = []
     for group in pdf_tables.visual_rows(lines, 3):
-        first = dict(group[0])
+        text = group[0].text
         for prev, line in zip(group, group[1:]):
-            apart = line["x0"] - prev["x1"] > TOUCH * max(line["size"], 1.0)
-            first["text"] += (" " if apart else "") + line["text"]
-        first.update(x1=max(l["x1"] for l in group), bottom=max(l["bottom"] for l in group))
-        merged.append(first)
-    return merged
+            apart = line.x0 - prev.x1 > TOUCH * max(line.size, 1.0)
+            text += (" " if apart else "") + line.text
+        merged.append(replace(group[0], text=text, x1=max(line.x1 for line in group),
+                              bottom=max(line.bottom for line in group)))
+    return tuple(merged)
 
 
 _TEXT = 1  # FPDF_PAGEOBJ_TEXT
@@ -377,7 +378,7 @@ def _spans(textpage, start: int, count: int, view: View) -> list[tuple[float, fl
     return sorted(out)
 
 
-def _wide_gaps(rows: list[list[tuple[dict, list]]]) -> bool:
+def _wide_gaps(rows: list[list[tuple[PdfLine, list]]]) -> bool:
     """Does a printed row show the gaps of column heads (two at least ``GUTTER`` wide)?"""
     for row in rows:
         spans = sorted(span for _, spans in row for span in spans)
@@ -400,7 +401,7 @@ def _tokens(text: str, first: int, gaps: frozenset) -> list[tuple[int, int]]:
     return out
 
 
-def _words(textpage, first: int, text: str, view: View, buffer, gaps: frozenset) -> list[dict]:
+def _words(textpage, first: int, text: str, view: View, buffer, gaps: frozenset) -> tuple[PdfWord, ...]:
     """The words of a line (as :mod:`pipeline.extract.pdf_tables` reads them): each one's text, box
     (the vertical extent as pdfminer places its first glyph), font size and bold prefix."""
     import pypdfium2.raw as raw
@@ -413,24 +414,26 @@ def _words(textpage, first: int, text: str, view: View, buffer, gaps: frozenset)
         bold = 0
         while bold < end - start and "bold" in _font(textpage, a + bold, buffer).lower():
             bold += 1
-        out.append({"text": text[start:end], "x0": min(head[0], tail[0]), "x1": max(head[2], tail[2]),
-                    "top": top, "bottom": bottom, "size": size, "bold": bold})
-    return out
+        out.append(PdfWord(text=text[start:end], x0=min(head[0], tail[0]), x1=max(head[2], tail[2]),
+                           top=top, bottom=bottom, size=size, bold=bold))
+    return tuple(out)
 
 
-def _add_words(flow: list[tuple[dict, int, str, list]], textpage, view: View, buffer, gaps: frozenset) -> None:
-    """Words for every running-text line of a page where some printed row shows the gaps
-    of column heads (:func:`_wide_gaps`): a table aligned by whitespace may start there."""
-    rows = pdf_tables.visual_rows([record for record, _, _, _ in flow])
+def _with_words(flow: list[tuple[PdfLine, int, str, list]], textpage, view: View, buffer,
+                gaps: frozenset) -> list[PdfLine]:
+    """The running-text lines of a page, each with its words where some printed row shows
+    the gaps of column heads (:func:`_wide_gaps`): a table aligned by whitespace may start there."""
+    lines = [record for record, _, _, _ in flow]
+    rows = pdf_tables.visual_rows(lines)
     by_id = {id(record): (record, spans) for record, _, _, spans in flow}
-    if _wide_gaps([[by_id[id(line)] for line in row] for row in rows]):
-        for record, first, text, _ in flow:
-            record["words"] = _words(textpage, first, text, view, buffer, gaps)
+    if not _wide_gaps([[by_id[id(line)] for line in row] for row in rows]):
+        return lines
+    return [replace(record, words=_words(textpage, first, text, view, buffer, gaps)) for record, first, text, _ in flow]
 
 
-def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[dict], list[dict], float] | None:
+def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[PdfLine], list[PdfTable], float] | None:
     """The page's lines outside tables (with their words where a table aligned by
-    whitespace may be, :func:`_add_words`), its drawn tables (each cell's lines with its
+    whitespace may be, :func:`_with_words`), its drawn tables (each cell's lines with its
     row, column and column span, as :func:`pipeline.extract` reads them through
     pdfplumber) and its height; None when one of the sampled glyphs has no Unicode meaning
     (unless not ``mapped_only``: when pdfplumber cannot read the page, PDFium's reading of
@@ -454,17 +457,17 @@ def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[dic
                     flow.append((record, first, piece.strip(), _spans(textpage, first, len(piece.strip()), view)))
                 elif record:
                     cells.setdefault(where, []).append(record)
-        _add_words(flow, textpage, view, buffer, gaps)
+        lines = _with_words(flow, textpage, view, buffer, gaps)
     except Unmapped:
         return None
     finally:
         textpage.close()
-    return [record for record, _, _, _ in flow], [
+    return lines, [
         table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
         for t, table in enumerate(tables)], view.height
 
 
-def table_record(table, lines_of: Callable[[int, int, tuple], list[dict]]) -> dict:
+def table_record(table, lines_of: Callable[[int, int, tuple], tuple[PdfLine, ...]]) -> PdfTable:
     """A pdfplumber table as :mod:`pipeline.extract` reads it (on either engine's path): its
     box and each cell's row, column, column span (the empty slots after it), box and lines."""
     cells = []
@@ -475,5 +478,5 @@ def table_record(table, lines_of: Callable[[int, int, tuple], list[dict]]) -> di
             span = 1
             while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
                 span += 1
-            cells.append({"row": r, "cell": c, "span": span, "bbox": bbox, "lines": lines_of(r, c, bbox)})
-    return {"top": table.bbox[1], "bbox": table.bbox, "cells": cells}
+            cells.append(PdfCell(row=r, cell=c, span=span, bbox=bbox, lines=tuple(lines_of(r, c, bbox))))
+    return PdfTable(top=table.bbox[1], bbox=table.bbox, cells=tuple(cells))

@@ -33,9 +33,10 @@ extract: $(STAMP) ocr-packages
 test: $(STAMP) system-packages lint
 	$(BIN)/python -m pytest
 
-# A quick local run: the lint gate and the tests without fuzzing, mutants and whole batches (marker `slow`).
+# A quick local run: the lint gate and the tests without the marker `slow` (fuzzing, mutants,
+# OCR, LibreOffice, PostgreSQL, Chromium, killed runs, a process per broken file), on every core.
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow" -q -n auto
 
 # pyflakes, syntax errors and bugbear's bug-finding rules ([tool.ruff] in pyproject.toml)
 lint: $(STAMP)

@@ -28,6 +28,7 @@ def _outputs(folder):
             if p.is_file() and p.name != "_batch.json"}
 
 
+@pytest.mark.slow  # whole batches in worker processes
 def test_two_workers_give_what_one_gives(tmp_path):
     bad = tmp_path / "empty.pdf"
     bad.write_bytes(b"")
@@ -46,6 +47,7 @@ def test_two_workers_give_what_one_gives(tmp_path):
         (str(NAP["txt"]), "ok"), (str(bad), "failed"), (str(KYRGYZ), "ok")]
 
 
+@pytest.mark.slow  # whole batches in worker processes
 def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
     source = tmp_path / "plan.txt"
     shutil.copy(NAP["txt"], source)
@@ -77,6 +79,7 @@ def test_unchanged_inputs_are_skipped_until_they_change_or_force(tmp_path):
     assert sorted(p.name for p in (out / "plan-txt").iterdir()) == [".polyplan.json", "activities.csv", "plan.json"]
 
 
+@pytest.mark.slow  # whole batches in worker processes
 def test_batch_on_a_dask_cluster(tmp_path):
     from distributed import LocalCluster
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -88,6 +91,7 @@ def test_batch_on_a_dask_cluster(tmp_path):
     assert _outputs(tmp_path / "dask") == _outputs(tmp_path / "local")
 
 
+@pytest.mark.slow  # whole batches in worker processes
 def test_unreachable_scheduler_is_a_usage_error(tmp_path):
     run = polyplan(NAP["txt"], "--out", tmp_path, "--scheduler", "tcp://127.0.0.1:9")
     assert run.returncode == 2
@@ -129,6 +133,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert stdout.splitlines()[-1].startswith("batch: 2 inputs (2 done, 0 unchanged, 0 failed)")
 
 
+@pytest.mark.slow  # whole batches in worker processes
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 def test_batch_workers_die_with_a_killed_command(tmp_path):
     editions = []
@@ -159,6 +164,7 @@ def _holding(pgid: int, path: Path) -> int | None:
     return None
 
 
+@pytest.mark.slow  # whole batches in worker processes
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 @pytest.mark.parametrize("kills, workers", [(1, 2), (2, 2), (2, 1)])
 def test_a_killed_worker_costs_only_its_own_input(kills, workers, tmp_path):

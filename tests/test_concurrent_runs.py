@@ -10,10 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.export import output_lock, remove_leftovers
 
 from .conftest import ROOT
 from .fixtures.odd import PLAN_LINES
+
+pytestmark = pytest.mark.slow  # whole polyplan processes racing on one folder: `make test` runs them, `make test-fast` not
 
 TRIES = 20
 

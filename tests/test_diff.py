@@ -311,6 +311,7 @@ def _shown(browser) -> list[tuple[str, str, str]]:
         ".map(r => [r.closest('table').dataset.lang, r.dataset.status, r.dataset.aspects]);")]
 
 
+@pytest.mark.slow  # headless Chromium
 def test_diff_page_filters_and_highlights(written, tmp_path):
     from PIL import Image
     from selenium.webdriver.common.by import By

@@ -276,6 +276,7 @@ def _visible(browser, selector: str) -> list:
 PAGE = {"txt": "line 421", "docx": "¶ 216", "pdf": "p. 12"}
 
 
+@pytest.mark.slow  # headless Chromium
 def test_review_page_filters_and_renders(written, tmp_path):
     from PIL import Image
     from selenium.webdriver.common.by import By
@@ -330,6 +331,7 @@ def test_review_page_filters_and_renders(written, tmp_path):
     assert image.size[0] >= 1000 and colours and len(colours) > 50  # text, badges, coloured cells: not blank
 
 
+@pytest.mark.slow  # headless Chromium
 def test_review_page_writes_the_accepted_findings_file(nap_plans, tmp_path):
     """Marking a finding accepted and downloading gives the file --accept reads, matching it."""
     from selenium.webdriver.common.by import By
@@ -349,6 +351,7 @@ def test_review_page_writes_the_accepted_findings_file(nap_plans, tmp_path):
     assert [plan.findings[n].code for n in accepted(plan.findings, entries)] == ["HEADING_FORMAT"]
 
 
+@pytest.mark.slow  # headless Chromium
 def test_review_page_of_a_document_without_a_plan_shows_its_text(kyrgyz_plan, tmp_path):
     plan_to_files(kyrgyz_plan, tmp_path, ("html",))
     page = lxml.html.parse(str(tmp_path / "review.html")).getroot()

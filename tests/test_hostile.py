@@ -150,6 +150,7 @@ CASES = ["empty", "truncated-pdf", "encrypted-pdf", "scanned-pdf", "not-a-zip-do
          "png-named-pdf"]
 
 
+@pytest.mark.slow  # a process per broken file (tests/test_cli.py keeps one such case in the quick run)
 @pytest.mark.parametrize("case", CASES)
 def test_broken_input_one_line_exit_3_batch_goes_on(case, tmp_path):
     bad, reason = _case(case, tmp_path)
@@ -164,6 +165,7 @@ def test_broken_input_one_line_exit_3_batch_goes_on(case, tmp_path):
     assert (tmp_path / "out" / "nap-2020-2022-txt" / "plan.json").exists()
 
 
+@pytest.mark.slow  # LibreOffice
 @pytest.mark.parametrize("kind", ["doc", "rtf", "odt"])
 def test_word_97_rtf_and_odt_are_converted_not_refused(kind, tmp_path):
     """The reference plan saved by LibreOffice as .doc, .rtf and .odt (tests/fixtures/legacy.py) is read
@@ -290,6 +292,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # a whole run killed on purpose
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 def test_killed_run_leaves_previous_or_new_output_never_a_mixture_and_no_worker(tmp_path):
     out = tmp_path / "out"
@@ -317,6 +320,7 @@ def test_killed_run_leaves_previous_or_new_output_never_a_mixture_and_no_worker(
     assert [p.name for p in out.rglob(".*") if p.name != ".polyplan.json"] == []  # leftovers cleaned
 
 
+@pytest.mark.slow  # a whole run killed on purpose
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 @pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_sigterm_and_sigint_stop_the_batch_at_once(signum, status, tmp_path):

@@ -29,6 +29,8 @@ from .fixtures.legacy import CONTROLS, REALPLAN, soffice_convert, typed_in, writ
 from .processes import start
 from .views import activity_view, structure_view
 
+pytestmark = pytest.mark.slow  # LibreOffice conversions: `make test` runs them, `make test-fast` not
+
 FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһ"
 SUBSTITUTES = {ch for table in load_fonts().tables for ch in table.mapping}

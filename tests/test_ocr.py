@@ -20,8 +20,9 @@ FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 SCANS = {"ru": FILES / "scan-ru.pdf", "tk": FILES / "scan-tk.pdf"}
 NEEDS_OCR = "PDF has no text layer (scanned images?): it needs OCR first"
 
-pytestmark = pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed (make test installs "
-                                                            "tesseract-ocr and its language models as root)")
+pytestmark = [pytest.mark.slow,  # Tesseract over rendered pages: minutes; `make test` runs them, `make test-fast` not
+              pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed (make test installs "
+                                                            "tesseract-ocr and its language models as root)")]
 
 
 @pytest.fixture(scope="module")

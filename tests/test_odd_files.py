@@ -14,6 +14,8 @@ import pytest
 from .conftest import ROOT
 from .fixtures.odd import DOCX, PDF, write_all
 
+pytestmark = pytest.mark.slow  # 60-odd broken files, each in its own process: `make test` runs them, `make test-fast` not
+
 DAMAGED = "the PDF is damaged and could not be repaired (neither PDF reader opens it)"
 BLANK = "the PDF's pages are blank: no text, no images"
 FAILED = {

@@ -17,6 +17,8 @@ from pipeline.extract import Limits
 from .conftest import NAP
 from .fixtures import drawn
 
+pytestmark = pytest.mark.slow  # every page through both PDF engines: `make test` runs them, `make test-fast` not
+
 FILES = Path(__file__).resolve().parent / "fixtures" / "files"
 
 

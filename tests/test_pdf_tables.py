@@ -190,6 +190,7 @@ def test_a_running_footer_with_the_page_number_is_furniture(lang, engine):
         [line.format(n=n) for line in FOOTERS[lang][0]] for n in (1, 2, 3)]
 
 
+@pytest.mark.slow  # the 60-page reference PDF through both engines
 def test_running_text_is_never_read_as_a_table():
     """The reference plan (paragraphs, its running heads and page numbers) gives no table."""
     for engine in ENGINES:
@@ -346,7 +347,7 @@ ROW_2_9 = [
 ]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="module", params=["auto", pytest.param("plumber", marks=pytest.mark.slow)])  # 36 pages
 def armenia(request):
     if not ARMENIA.is_file():
         pytest.skip(f"{ARMENIA} is absent (it is not part of the repository)")

@@ -33,6 +33,7 @@ def _read(tmp_path: Path, name: str, *options: str) -> tuple[subprocess.Complete
     return run, plan.read_text(encoding="utf-8") if plan.exists() else ""
 
 
+@pytest.mark.slow  # a process per file and engine
 @pytest.mark.parametrize("name", ["aes256-empty-user-password", "attachment-only-aes256", "attachment-only-aes128"])
 @pytest.mark.parametrize("password", [None, "not-the-password"])
 def test_a_pdf_anyone_may_open_is_read_whatever_the_password(name, password, tmp_path):
@@ -56,6 +57,7 @@ def test_a_pdf_with_a_user_password_still_needs_it(tmp_path):
 @pytest.mark.parametrize("name, refused_by", [("root-is-an-array", "PDFium"), ("catalog-without-pages", "PDFium"),
                                               ("no-mediabox", "pdfplumber"), ("prev-loop", "pdfplumber"),
                                               ("encrypt-not-a-dict", "pdfplumber")])
+@pytest.mark.slow  # a process per file and engine
 @pytest.mark.parametrize("engine", ["auto", "plumber"])
 def test_a_pdf_one_engine_refuses_is_read_by_the_other(name, refused_by, engine, tmp_path):
     run, plan = _read(tmp_path, name, "--pdf-engine", engine)

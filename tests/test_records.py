@@ -25,6 +25,8 @@ from pipeline.build import paths_to_plan
 from .conftest import NAP, ROOT
 from .fixtures import editions
 
+pytestmark = pytest.mark.slow  # SQLite and a PostgreSQL server started for the test: `make test` runs them, `make test-fast` not
+
 TIMESTAMP = ("ingested_at",)  # the one column that differs between two ingests of the same files
 
 

@@ -368,6 +368,16 @@ def boilerplate_patterns(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, 
     return _patterns(common.get("boilerplate", {}).get("patterns", []))
 
 
+@functools.cache
+def word_styles(directory: Path = LEXICON_DIR) -> tuple[regex.Pattern, frozenset[str]]:
+    """Word's heading styles (``common.toml`` ``[word_styles]``): a pattern whose group 1 is
+    the level (``Heading 2``, ``Заголовок 2``), and the case-folded names of the title style."""
+    data = tomllib.loads((directory / "common.toml").read_text(encoding="utf-8")).get("word_styles", {})
+    names = "|".join(map(regex.escape, data.get("heading", []))) or "(?!)"
+    return (regex.compile(rf"^(?:{names})\s*(\d)", regex.IGNORECASE),
+            frozenset(name.casefold() for name in data.get("title", [])))
+
+
 # --- agency gazetteer ----------------------------------------------------------------------
 
 _QUOTES = str.maketrans({**{ch: "'" for ch in APOSTROPHES}, "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',

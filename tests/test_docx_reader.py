@@ -267,3 +267,19 @@ def test_constructs_plan_validates_against_the_schemas():
     assert not list(Draft202012Validator(schema).iter_errors(tree))
     xml = etree.fromstring(b"".join(tree_to_xml(plan.to_dict())["plan.xml"]))
     assert etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "plan.xsd"))).validate(xml)
+
+
+STYLES = """<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+  <w:style w:type="paragraph" w:styleId="a1"><w:name w:val="Заголовок 2"/></w:style>
+  <w:style w:type="paragraph" w:styleId="b1"><w:name w:val="Überschrift 3"/></w:style>
+  <w:style w:type="paragraph" w:styleId="c1"><w:name w:val="TITLE"/></w:style>
+  <w:style w:type="paragraph" w:styleId="d1"><w:name w:val="Heading text"/></w:style>
+  <w:style w:type="paragraph" w:styleId="e1"><w:name w:val="Обычный"/></w:style>
+</w:styles>"""
+
+
+def test_heading_levels_from_the_style_names_of_the_lexicon():
+    """Word names its heading styles in the language of its interface; the names are data
+    (``common.toml`` ``[word_styles]``), the level is the digit after the name."""
+    styles = Styles(etree.fromstring(STYLES))
+    assert [styles.heading(sid) for sid in ("a1", "b1", "c1", "d1", "e1", None)] == [2, 3, 1, 0, 0, 0]

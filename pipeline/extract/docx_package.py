@@ -18,6 +18,7 @@ import regex
 from lxml import etree
 
 from ..controls import shelter_xml
+from ..lexicon import word_styles
 from .sniff import ExtractError
 
 if TYPE_CHECKING:  # extract imports the readers; Limits is only named here
@@ -150,9 +151,6 @@ class Package:
         return out
 
 
-_HEADING_STYLE = regex.compile(r"^(?:Heading|Заголовок|Überschrift|Titre)\s*(\d)", regex.IGNORECASE)
-
-
 def on(element) -> bool | None:
     """An ST_OnOff property element's value (``<w:b/>``, ``<w:b w:val="0"/>``); None when absent."""
     if element is None:
@@ -185,8 +183,9 @@ class Styles:
     def heading(self, sid: str | None) -> int:
         if sid not in self._heading:
             name = self._name(sid)
-            m = _HEADING_STYLE.match(name)
-            self._heading[sid] = int(m.group(1)) if m else 1 if name.lower() == "title" else 0
+            heading, titles = word_styles()
+            m = heading.match(name)
+            self._heading[sid] = int(m.group(1)) if m else 1 if name.casefold() in titles else 0
         return self._heading[sid]
 
     def bold(self, r_pr) -> bool:

@@ -135,6 +135,19 @@ class ParseState:
         return part.children[-1]
 
 
+def open_section(state: ParseState, node: NodeBuilder) -> None:
+    """``node`` as the part's next section.  An undeclared section that only a table's header
+    row opened (labels, no activities, no lists) is no section of its own: ``node`` takes its
+    place and its labels."""
+    part = state.part
+    last = part.children[-1] if part.children else None
+    if last is not None and not last.declared and not last.children and not any(last.lists.values()):
+        node.labels = last.labels + node.labels
+        part.children[-1] = node
+    else:
+        part.children.append(node)
+
+
 def flush_pending(state: ParseState) -> None:
     """A numbered label (``Задача 2:``) that no text followed stays a label."""
     if state.pending_label:

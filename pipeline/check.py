@@ -296,12 +296,15 @@ def _parts_of(number: str | None) -> list[str]:
 
 @check("NUM_OUT_OF_SECTION", "error")
 def num_out_of_section(plan: Plan, code: str, severity: str) -> Iterator[Finding]:
-    """An activity's printed number does not start with the number of the section it is printed in."""
+    """An activity's printed number does not start with the number of the section it is printed in.
+
+    A number of one component ("3") counts within its section, as tables that restart their
+    numbering under each section print it, and is not judged."""
     for version, _part, section in _sections(plan):
         if not section.declared or not section.number:
             continue
         for act in section.activities:
-            if act.number and _parts_of(act.number)[:-1] != _parts_of(section.number):
+            if len(_parts_of(act.number)) > 1 and _parts_of(act.number)[:-1] != _parts_of(section.number):
                 yield Finding(code, severity, version.lang, (act.id, section.id), (
                     f"activity {act.number} is printed in section {section.number}"),
                     (_evidence(version.lang, act), _evidence(version.lang, section)))

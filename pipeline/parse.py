@@ -19,7 +19,7 @@ from .bodies import legend_of
 from .chars import BULLETS, SENTENCE_END, char_class
 from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
                        ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, PendingLabel, TextBuilder, current_activity,
-                       flush_pending, freeze_items, freeze_part)
+                       flush_pending, freeze_items, freeze_part, open_section)
 from .lexicon import HeadingMatch, Lexicon
 from .model import LISTS, Block, Context, Label, Loose, Split, Version, VersionBlocks
 from .parse_tables import feed_table
@@ -59,7 +59,7 @@ def _on_heading(state: ParseState, block: Block) -> bool:
         state.parts.append(node)
         state.context = "part"
     else:
-        state.part.children.append(node)
+        open_section(state, node)
         state.context = "section"
     state.target = None
     return True
@@ -297,7 +297,7 @@ def _on_group(state: ParseState, block: Block) -> bool:
         state.parts.append(node)
         state.context = "part"
     else:
-        state.part.children.append(node)
+        open_section(state, node)
         state.context = "section"
     state.target = None
     return True

@@ -11,7 +11,7 @@ from typing import Callable
 import regex
 
 from .builders import (ACT_ANY, ASIDE_PARTS, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
-                       ParseState, current_activity, flush_pending)
+                       ParseState, current_activity, flush_pending, open_section)
 from .bodies import lines_as_bodies
 from .model import LISTS, Block, Label, Location, Loose
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
@@ -98,13 +98,7 @@ def _group_row(state: ParseState, row: Row) -> bool:
         return False
     m = ACT_ANY.fullmatch(text)
     number, title = (m.group("num") or m.group("num2"), m.group("text") or m.group("text2")) if m else (None, text)
-    node = NodeBuilder(number, text, title, cell[0].loc)
-    last = state.part.children[-1] if state.part.children else None
-    if last is not None and not last.declared and not last.children and not any(last.lists.values()):
-        node.labels = last.labels  # the header row opened it: the first group takes its place
-        state.part.children[-1] = node
-    else:
-        state.part.children.append(node)
+    open_section(state, NodeBuilder(number, text, title, cell[0].loc))
     state.context, state.target = "activities", None
     return True
 

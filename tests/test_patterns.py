@@ -141,14 +141,18 @@ def test_rows_read_as_one_activity_are_reported(tmp_path):
                                f"{len(act.period.raw)} characters: several rows or paragraphs were probably read as one")
 
 
-@pytest.mark.parametrize("lang", ["ru", "kk"])
-def test_numbering_restarts_under_each_unit(tmp_path, lang):
-    plan = _plan(patterns.write_units(tmp_path, lang))
+@pytest.mark.parametrize("numbered", [False, True], ids=["units", "numbered-units"])
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_numbering_restarts_under_each_unit(tmp_path, lang, numbered):
+    """Numbered units make numbered sections; their activities' one-part numbers (1, 2, then 1,
+    2, 3) count within the section: no NUM_OUT_OF_SECTION, no NUM_DUPLICATE."""
+    plan = _plan(patterns.write_units(tmp_path, lang, numbered))
     (version,) = plan.versions
     data = patterns.UNITS[lang]
     assert [(s.number, s.title, [(a.number, a.text, [g.name for g in a.agencies]) for a in s.activities])
             for s in version.parts[0].sections] == [
-        (None, unit, [(r[0], r[1], [r[3]]) for r in rows]) for unit, rows in data["units"]]
+        (str(k) if numbered else None, unit, [(r[0], r[1], [r[3]]) for r in rows])
+        for k, (unit, rows) in enumerate(data["units"], 1)]
     assert not [c for c in _codes(plan) if c.startswith("NUM_")]  # 1, 2 then 1, 2, 3: no duplicates
     assert plan.unparsed == ()
 

@@ -141,11 +141,26 @@ def open_section(state: ParseState, node: NodeBuilder) -> None:
     place and its labels."""
     part = state.part
     last = part.children[-1] if part.children else None
-    if last is not None and not last.declared and not last.children and not any(last.lists.values()):
+    if last is not None and _only_labels(last):
         node.labels = last.labels + node.labels
         part.children[-1] = node
     else:
         part.children.append(node)
+
+
+def _only_labels(node: NodeBuilder) -> bool:
+    """An undeclared part or section that holds nothing but labels (a table's header row)."""
+    return (not node.declared and not any(node.lists.values()) and not node.fields
+            and all(isinstance(child, NodeBuilder) and _only_labels(child) for child in node.children))
+
+
+def open_part(state: ParseState, node: NodeBuilder) -> None:
+    """``node`` as the next part.  An undeclared part that only a table's header row opened
+    is no part of its own: ``node`` takes its place and the header's labels."""
+    if state.parts and _only_labels(state.parts[-1]):
+        last = state.parts.pop()
+        node.labels = last.labels + [label for section in last.children for label in section.labels] + node.labels
+    state.parts.append(node)
 
 
 def flush_pending(state: ParseState) -> None:

@@ -19,7 +19,7 @@ from .bodies import legend_of
 from .chars import BULLETS, SENTENCE_END, char_class
 from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
                        ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, PendingLabel, TextBuilder, current_activity,
-                       flush_pending, freeze_items, freeze_part, open_section)
+                       flush_pending, freeze_items, freeze_part, open_part, open_section)
 from .lexicon import HeadingMatch, Lexicon
 from .model import LISTS, Block, Context, Label, Loose, Split, Version, VersionBlocks
 from .parse_tables import feed_table
@@ -56,7 +56,7 @@ def _on_heading(state: ParseState, block: Block) -> bool:
     flush_pending(state)
     node = NodeBuilder(m.number, block.text, m.title or None, block.loc)
     if m.kind == "part":
-        state.parts.append(node)
+        open_part(state, node)
         state.context = "part"
     else:
         open_section(state, node)

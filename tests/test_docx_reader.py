@@ -50,8 +50,10 @@ def test_russian_number_cells_run_on_across_part_rows():
         ("II", "4", "Обучить сотрудников кризисных центров.",
          [("agencies", "Министерство здравоохранения"), ("period", "2026 год")])]
     assert [a.marker for a in plan.versions[0].activities()] == ["1.", "2.", "3.", "4."]
-    assert [(p.number, p.title) for p in plan.versions[0].parts if p.number] == [
-        ("I", "Совершенствование законодательства"), ("II", "Защита и помощь пострадавшим")]
+    # the header row above part I's row opens no part of its own: its labels go to part I
+    assert [(p.number, p.title, [label.field for label in p.labels]) for p in plan.versions[0].parts] == [
+        ("I", "Совершенствование законодательства", ["number", "activity", "agencies", "period"]),
+        ("II", "Защита и помощь пострадавшим", [])]
     assert (plan.unparsed, plan.coverage.source_chars) == ((), plan.coverage.accounted_chars)
 
 

@@ -75,6 +75,7 @@ class Lexicon:
     body_stops: frozenset = frozenset()  # [bodies] stops: words that end a body's name ("совместно")
     verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
     numbers: tuple[tuple[str, int], ...] = ()  # [numbers]: (number word as a key(), its value), all forms
+    activity: tuple[regex.Pattern, ...] = ()  # [headings] activity: an activity opened by a word ("Activity 1.2.")
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -83,6 +84,15 @@ class Lexicon:
                 m = pattern.fullmatch(text)
                 if m:
                     return HeadingMatch(kind, m.group("num"), m.group("title").strip())
+        return None
+
+    def match_activity(self, text: str) -> tuple[str, str] | None:
+        """(number, text) of an activity printed after a word that says it is one ("Activity
+        1.2. Conduct training …", ``[headings] activity``), or None."""
+        for pattern in self.activity:
+            m = pattern.fullmatch(text)
+            if m:
+                return m.group("num"), m.group("title").strip()
         return None
 
     def match_addressee(self, text: str) -> tuple[str, str] | None:
@@ -286,6 +296,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         langdetect_native=bool(langid.get("langdetect_native", True)),
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
+        activity=_patterns(headings.get("activity", [])),
         label_re=label_re, label_fields=label_fields, columns=columns, periods=periods,
         conjunctions=tuple(w.casefold() for w in bodies.get("conjunctions", [])),
         loan_letters=bool(langid.get("loan_letters", False)),
@@ -306,7 +317,7 @@ class LexiconError(ValueError):
 SHAPE = {
     "langid": {"alphabet", "script", "letters", "sequences", "stopwords", "suffixes", "langdetect",
                "langdetect_native", "loan_letters", "vocabulary"},
-    "headings": {"part", "section"},
+    "headings": {"part", "section", "activity"},
     "labels": set(FIELDS),
     "columns": set(COLUMNS),
     "periods": {"ongoing", "recurring", "by", "by_suffixes", "quarter", "half", "ordinals", "months", "range"},

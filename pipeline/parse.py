@@ -141,16 +141,20 @@ def _on_addressee(state: ParseState, block: Block) -> bool:
 
 
 def _on_activity(state: ParseState, block: Block) -> bool:
-    m = ACT_DEEP.fullmatch(block.text)
-    if not m and (state.context in ("activities", "part", "section")  # right under a heading too
-                  or block.loc in state.followed_by_fields):  # or wherever an activity's field label follows
-        m = ACT_ANY.fullmatch(block.text)
-    if not m:
-        return False
-    num = m.group("num") or m.group("num2")
-    text = m.group("text") or m.group("text2")
-    if not _in_plan_context(state, block, num, text):
-        return False
+    named = state.lex.match_activity(block.text)  # "Activity 1.2. …": an activity wherever it stands
+    if named:
+        num, text = named
+    else:
+        m = ACT_DEEP.fullmatch(block.text)
+        if not m and (state.context in ("activities", "part", "section")  # right under a heading too
+                      or block.loc in state.followed_by_fields):  # or wherever an activity's field label follows
+            m = ACT_ANY.fullmatch(block.text)
+        if not m:
+            return False
+        num = m.group("num") or m.group("num2")
+        text = m.group("text") or m.group("text2")
+        if not _in_plan_context(state, block, num, text):
+            return False
     marker = block.text[: len(block.text) - len(text)].rstrip()
     section = state.section(block.loc)
     if section.addressee and "." not in num:

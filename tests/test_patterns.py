@@ -283,3 +283,23 @@ def test_numbered_titles_over_labelled_items(tmp_path, lang, titles, first_bodie
     assert [g.name for g in acts[0].agencies] == first_bodies
     assert [(a.period.kind, a.period.end) for a in acts] == [("single", 2024), ("single", 2025), ("recurring", None)]
     assert plan.unparsed == () and not [c for c in _codes(plan) if c.startswith("NUM_")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_activities_opened_by_their_own_word_under_arabic_chapters(tmp_path, lang):
+    plan = _plan(patterns.write_named_activities(tmp_path, lang))
+    (version,) = plan.versions
+    lines = patterns.NAMED_ACTIVITIES[lang].splitlines()
+    assert [(p.number, p.heading) for p in version.parts] == [("1", lines[4]), ("2", lines[11])]
+    acts = _acts(plan)
+    word = lines[5].split()[0]
+    assert [(a.number, a.marker, a.text) for a in acts] == [
+        (n, f"{word} {n}.", lines[k].split(" ", 2)[2]) for n, k in (("1.1", 5), ("1.2", 8), ("2.1", 12))]
+    assert [a.period.raw for a in acts] == [lines[k].split(": ", 1)[1] for k in (7, 10, 14)]
+    assert [len(a.agencies) for a in acts] == [len(lines[k].split(": ", 1)[1].replace(";", ",").split(",")) for k in (6, 9, 13)]
+    # the introduction's numbered paragraphs are no activities: they stay before the plan (the
+    # version's preamble, or the document's front matter where the title is not upper case)
+    before = [i.text for i in version.preamble] or [b.text for b in plan.front_matter][1:]
+    assert [t.split(". ", 1)[-1] if t[0].isdigit() else t for t in before] == [
+        lines[1], lines[2].split(" ", 1)[1], lines[3].split(" ", 1)[1]]
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")] and plan.unparsed == ()

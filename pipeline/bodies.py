@@ -83,10 +83,12 @@ def _trimmed(piece: str) -> str:
     return piece
 
 
-def split_bodies(text: str, conjunctions: tuple[str, ...] = (), protected: regex.Pattern | None = None) -> list[str]:
+def split_bodies(text: str, conjunctions: tuple[str, ...] = (), protected: regex.Pattern | None = None,
+                 heads: regex.Pattern | None = None, head_last: bool = False) -> list[str]:
     """Responsible bodies printed in ``text`` (cell paragraphs or lines joined by ``\\n``):
-    split as :func:`split_list` does, then between two names with initials, and without a
-    conjunction (``conjunctions``: "и", "and", "және") that opens a piece.
+    split as :func:`split_list` does, then between two names with initials, at a conjunction
+    between two bodies (:func:`_at_conjunctions`, given the language's ``heads``), and
+    without a conjunction (``conjunctions``: "и", "and", "және") that opens a piece.
 
     >>> split_bodies("Бектұрғанов С.Ш. Бортник М.М.")
     ['Бектұрғанов С.Ш.', 'Бортник М.М.']
@@ -95,13 +97,47 @@ def split_bodies(text: str, conjunctions: tuple[str, ...] = (), protected: regex
     """
     out = []
     for piece in split_list(text, protected=protected):
-        for name in _BETWEEN_NAMES.split(piece):
+        for name in (n for part in _BETWEEN_NAMES.split(piece) for n in _at_conjunctions(part, conjunctions, heads,
+                                                                                          head_last, protected)):
             words = name.split(maxsplit=1)
             if len(words) == 2 and words[0].casefold() in conjunctions:
                 name = words[1]
             if name.strip():
                 out.append(_trimmed(name))
     return out
+
+
+def _at_conjunctions(name: str, conjunctions: tuple[str, ...], heads: regex.Pattern | None, head_last: bool,
+                     protected: regex.Pattern | None = None) -> list[str]:
+    """``name`` split at a conjunction that stands between two whole bodies: each side names
+    one (a head word of ``heads``), the second opening with a capital letter; the word after
+    the conjunction is a head and the word before it is none where heads come first ("Министерство юстиции и Министерство
+    финансов"), the other way round where they come last ("Әділет министрлігі мен Ішкі істер
+    министрлігі").  "Ministry of Education and Science", "Білім және ғылым министрлігі", two
+    heads joined ("министерства и ведомства Туркменистана", "Ministries and Agencies"), a body
+    going on in another case ("… в филиале «Бубны» и филиале «ТБЗ»") and a name of the
+    gazetteer (``protected``) stay one.
+
+    >>> heads = regex.compile("(?i)министерств|министрлі")
+    >>> _at_conjunctions("Министерство труда и социальной защиты и Министерство финансов", ("и",), heads, False)
+    ['Министерство труда и социальной защиты', 'Министерство финансов']
+    >>> _at_conjunctions("Білім және ғылым министрлігі мен Ішкі істер министрлігі", ("және", "мен"), heads, True)
+    ['Білім және ғылым министрлігі', 'Ішкі істер министрлігі']
+    >>> _at_conjunctions("другие министерства и ведомства", ("и",), regex.compile("министерств|ведомств"), False)
+    ['другие министерства и ведомства']
+    """
+    if heads is None or not conjunctions or (protected is not None and protected.fullmatch(name.strip())):
+        return [name]
+    words = name.split(" ")
+    for i in range(1, len(words) - 1):
+        if words[i].casefold() not in conjunctions:
+            continue
+        before, after = words[:i], words[i + 1:]
+        head, other = (before[-1], after[0]) if head_last else (after[0], before[-1])
+        if heads.search(head) and not heads.search(other) and after[0][:1].isupper() \
+                and heads.search(" ".join(before)) and heads.search(" ".join(after)):
+            return [" ".join(before), *_at_conjunctions(" ".join(after), conjunctions, heads, head_last, protected)]
+    return [name]
 
 
 def legend_of(texts) -> dict[str, str]:

@@ -241,7 +241,8 @@ def _activity(act: ActivityBuilder, section_id: str, fz: Freeze, addressee: str 
         id=fz.ids(f"{section_id}-act-{_slug(act.number)}"), number=act.number, marker=act.marker,
         text=act.text, indicators=tuple(split_list(values["indicators"], regex.compile(";"))),
         agencies=tuple(_agency(name, fz.legend) for name in split_bodies(
-            values["agencies"], lex.conjunctions, GAZETTEER.protected) or ([addressee] if addressee else [])
+            values["agencies"], lex.conjunctions, GAZETTEER.protected, lex.body_heads, lex.body_head_position == "last")
+            or ([addressee] if addressee else [])
             if regex.search(r"\p{L}", name)),  # "-": none
         period=period, fields=fields, source=act.source, continued=tuple(act.continued),
         extent=_extent([act.source, *act.continued, *act.cells,

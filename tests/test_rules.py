@@ -98,7 +98,9 @@ def test_period_without_a_year_falls_in_the_plans_year(lang, case):
 
 @pytest.mark.parametrize("lang, case", cases("bodies"))
 def test_split_bodies(lang, case):
-    assert split_bodies(case["cell"], LEXICONS[lang].conjunctions, load_gazetteer().protected) == case["bodies"]
+    lex = LEXICONS[lang]
+    assert split_bodies(case["cell"], lex.conjunctions, load_gazetteer().protected, lex.body_heads,
+                        lex.body_head_position == "last") == case["bodies"]
 
 
 # --- pipeline.split ------------------------------------------------------------------------

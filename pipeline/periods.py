@@ -62,17 +62,24 @@ def _numbers(pattern: regex.Pattern | None, text: str) -> list[int]:
     return [n for m in pattern.finditer(text) for n in _ordinals(m)] if pattern else []
 
 
-def _months(text: str, words: PeriodWords) -> list[int]:
-    """Months named in ``text``: (quarter or half-year as its first and last month) or month names."""
+def _months(text: str, words: PeriodWords, across_years: bool = False) -> list[int]:
+    """Months named in ``text``: (quarter or half-year as its first and last month) or month
+    names — the earliest and the latest within one year; ``across_years`` (the text names
+    two years, "Q3 2022 – Q2 2023"), the first and the last printed."""
+    def ends(values: list[int]) -> tuple[int, int]:
+        return (values[0], values[-1]) if across_years else (min(values), max(values))
     quarters = _numbers(_unit(words, words.quarter), text)
     if quarters:
-        return [3 * min(quarters) - 2, 3 * max(quarters)]
+        first, last = ends(quarters)
+        return [3 * first - 2, 3 * last]
     halves = _numbers(_unit(words, words.half), text)
     if halves and max(halves) <= 2:
-        return [6 * min(halves) - 5, 6 * max(halves)]
-    found = [number for number, pattern in enumerate(_month_patterns(words), start=1) if pattern.search(text)]
-    found += [int(m.group("month")) for m in _DATE.finditer(text) if 1 <= int(m.group("month")) <= 12]
-    return [min(found), max(found)] if found else []
+        first, last = ends(halves)
+        return [6 * first - 5, 6 * last]
+    found = sorted([(m.start(), number) for number, pattern in enumerate(_month_patterns(words), start=1)
+                    for m in pattern.finditer(text)]
+                   + [(m.start(), int(m.group("month"))) for m in _DATE.finditer(text) if 1 <= int(m.group("month")) <= 12])
+    return list(ends([number for _, number in found])) if found else []
 
 
 _FULL_DATE = regex.compile(rf"(?<!\d)\d{{1,2}}(?:[./]\d{{1,2}}[./]|\s+\p{{L}}+\s+){YEAR}(?!\d)", regex.V1)
@@ -108,7 +115,7 @@ def text_to_period(raw: str, lex: Lexicon | None = None, year: int | None = None
     text = raw.strip()
     words = lex.periods if lex else _NO_WORDS
     years = [int(y) for y in _YEAR.findall(text)]
-    months = _months(text, words)
+    months = _months(text, words, len(set(years)) > 1)
     if not years and months and year is not None:
         years = [year]
     elif not years:

@@ -73,6 +73,7 @@ class Lexicon:
     loan_letters: bool = False  # [langid] loan_letters: any letter of its script is normal (Niño, ºC in English)
     body_head_position: str = "first"  # [bodies] head: where a body's head word stands ("last" in Turkic)
     body_stops: frozenset = frozenset()  # [bodies] stops: words that end a body's name ("совместно")
+    body_inner: frozenset = frozenset()  # [bodies] inner: stops that go on a name right after its head ("Агентству по делам")
     verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
     numbers: tuple[tuple[str, int], ...] = ()  # [numbers]: (number word as a key(), its value), all forms
     activity: tuple[regex.Pattern, ...] = ()  # [headings] activity: an activity opened by a word ("Activity 1.2.")
@@ -121,6 +122,8 @@ class Lexicon:
         words = text.split()  # head first ("Министерству просвещения совместно с …"): up to a verb or a stop word
         for n, word in enumerate(words[1:MAX_ADDRESSEE_WORDS], start=1):
             bare = word.strip(",;:").casefold()
+            if n == 1 and bare in self.body_inner:  # "Агентству по делам …", "Комитету по …": the name goes on
+                continue
             if word.startswith(",") or bare in self.body_stops or bare.endswith(self.verb_endings):
                 return " ".join(words[:n]).rstrip(",")
             if word.endswith(","):
@@ -302,6 +305,7 @@ def _build(data: dict, common: dict) -> Lexicon:
         loan_letters=bool(langid.get("loan_letters", False)),
         body_head_position=bodies.get("head", "first"),
         body_stops=frozenset(w.casefold() for w in bodies.get("stops", [])),
+        body_inner=frozenset(w.casefold() for w in bodies.get("inner", [])),
         verb_endings=tuple(bodies.get("verb_endings", [])),
         numbers=tuple((key(word), int(value)) for value, words in data.get("numbers", {}).items() for word in words),
         body_heads=regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(bodies.get('heads', [])) or NEVER})",
@@ -321,7 +325,7 @@ SHAPE = {
     "labels": set(FIELDS),
     "columns": set(COLUMNS),
     "periods": {"ongoing", "recurring", "by", "by_suffixes", "quarter", "half", "ordinals", "months", "range"},
-    "bodies": {"head", "conjunctions", "heads", "stops", "verb_endings"},
+    "bodies": {"head", "conjunctions", "heads", "stops", "inner", "verb_endings"},
     "numbers": None,
 }
 TOP_KEYS = {"code", "iso639_2", "name"}

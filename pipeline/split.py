@@ -16,6 +16,7 @@ first version is front matter, what follows the last one back matter; boilerplat
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -221,14 +222,37 @@ def _region_start(blocks, langs, lang: str, first: int, floor: int) -> tuple[int
     start = first
     while start > floor and langs[start - 1] == lang and not is_boilerplate(blocks[start - 1]):
         start -= 1
-    titles = [i for i in range(start, first) if is_title_like(blocks[i])]
+    titles = [i for i in range(start, first) if is_title_like(blocks[i]) or _opens_in_capitals(blocks[i])]
     if not titles:
         return first, first
     last_title = titles[-1]
     top = last_title
-    while top - 1 >= start and is_title_like(blocks[top - 1]) and (top - 1) in titles:
+    while top - 1 >= start and (top - 1) in titles:
         top -= 1
-    return top, last_title + 1
+    end = last_title + 1
+    while end < first and end - last_title <= MAX_TITLE_GOES_ON and _goes_on(blocks[end]):
+        end += 1  # "ПЛАН ДЕЙСТВИЙ" over "по реализации Программы …": one title
+    return top, end
+
+
+MAX_TITLE_GOES_ON = 2  # paragraphs a title may go on over
+_CAPITAL_WORD = regex.compile(r"\p{Lu}{2,}(?!\p{Ll})")
+
+
+def _opens_in_capitals(block: Block) -> bool:
+    """A title printed with its first words in capitals and the rest in small letters
+    ("ПЛАН ДЕЙСТВИЙ по реализации Программы …", "ACTION PLAN for the implementation …")."""
+    words = block.text.split()
+    capitals = list(itertools.takewhile(_CAPITAL_WORD.fullmatch, words))
+    return len(capitals) >= 2 and sum(map(len, capitals)) >= 8 and len(block.text) <= MAX_TITLE
+
+
+MAX_TITLE = 300  # characters: a longer paragraph is text, not a title
+
+
+def _goes_on(block: Block) -> bool:
+    """A short paragraph that opens with a small letter: the title above goes on in it."""
+    return block.text[:1].islower() and len(block.text) <= MAX_TITLE
 
 
 def _fallback(blocks: tuple[Block, ...], langs) -> Split:

@@ -253,3 +253,25 @@ def test_numbered_headings_without_a_heading_word_and_fields_in_one_paragraph(na
         ("agencies", "Responsible:", "Ministry of Internal Affairs."), ("period", "Deadline:", "2024.")]
     assert ([g.id for g in first.agencies], first.period.kind, first.period.end) == (["interior-ministry"], "single", 2024)
     assert (plan.unparsed, plan.findings, plan.coverage.source_chars) == ((), (), plan.coverage.accounted_chars)
+
+
+TITLES = {
+    # a title in capitals over a line that goes on in small letters: one title
+    "two-lines": ("ПЛАН ДЕЙСТВИЙ\n\nпо реализации Программы развития здравоохранения на 2022-2026 годы",
+                  "ПЛАН ДЕЙСТВИЙ по реализации Программы развития здравоохранения на 2022-2026 годы"),
+    # a title whose first words are in capitals
+    "one-line": ("ACTION PLAN for the implementation of the Health Programme 2022-2026",
+                 "ACTION PLAN for the implementation of the Health Programme 2022-2026"),
+}
+BODY = {"two-lines": "Раздел 1. Первичная помощь\n\n1.1. Разработать стандарты.\n\nСрок: 2022 год.\n\n"
+                     "Ответственные: Министерство здравоохранения.",
+        "one-line": "Part 1. Primary care\n\n1.1. Develop standards.\n\nTimeframe: 2022.\n\nResponsible: Ministry of Health."}
+
+
+@pytest.mark.parametrize("case", TITLES)
+def test_title_opening_in_capitals_or_going_on_in_small_letters(tmp_path, case):
+    head, title = TITLES[case]
+    plan = paths_to_plan([write(tmp_path, f"{case}.txt", f"{head}\n\n{BODY[case]}\n")], case)
+    (version,) = plan.versions
+    assert (version.title, version.preamble, plan.front_matter) == (title, (), ())
+    assert [a.number for a in version.activities()] == ["1.1"]

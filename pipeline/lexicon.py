@@ -77,6 +77,7 @@ class Lexicon:
     verb_endings: tuple[str, ...] = ()  # [bodies] verb_endings: a word ending so is a verb, not part of a name
     numbers: tuple[tuple[str, int], ...] = ()  # [numbers]: (number word as a key(), its value), all forms
     activity: tuple[regex.Pattern, ...] = ()  # [headings] activity: an activity opened by a word ("Activity 1.2.")
+    plan_words: regex.Pattern = regex.compile("(?!)")  # [headings] plan: words that name a plan in its title
 
     def match_heading(self, text: str) -> HeadingMatch | None:
         """Part or section heading in ``text``, or None."""
@@ -300,6 +301,8 @@ def _build(data: dict, common: dict) -> Lexicon:
         part=_patterns(headings.get("part", []) + shared.get("part", [])),
         section=_patterns(headings.get("section", []) + shared.get("section", [])),
         activity=_patterns(headings.get("activity", [])),
+        plan_words=regex.compile(rf"(?<!\p{{L}})(?:{'|'.join(headings.get('plan', [])) or NEVER})",
+                                 regex.IGNORECASE | regex.V1),
         label_re=label_re, label_fields=label_fields, columns=columns, periods=periods,
         conjunctions=tuple(w.casefold() for w in bodies.get("conjunctions", [])),
         loan_letters=bool(langid.get("loan_letters", False)),
@@ -321,7 +324,7 @@ class LexiconError(ValueError):
 SHAPE = {
     "langid": {"alphabet", "script", "letters", "sequences", "stopwords", "suffixes", "langdetect",
                "langdetect_native", "loan_letters", "vocabulary"},
-    "headings": {"part", "section", "activity"},
+    "headings": {"part", "section", "activity", "plan"},
     "labels": set(FIELDS),
     "columns": set(COLUMNS),
     "periods": {"ongoing", "recurring", "by", "by_suffixes", "quarter", "half", "ordinals", "months", "range"},

@@ -217,12 +217,13 @@ def _continues_page(previous: Block, block: Block) -> bool:
             and not previous.text.rstrip().endswith((".", "!", "?", ":", ";", "…")))
 
 
-def _region_start(blocks, langs, lang: str, first: int, floor: int) -> tuple[int, int]:
+def _region_start(blocks, langs, lang: str, first: int, floor: int, lex: Lexicon | None = None) -> tuple[int, int]:
     """(start of the title, first block after the title) for a version anchored at ``first``."""
     start = first
     while start > floor and langs[start - 1] == lang and not is_boilerplate(blocks[start - 1]):
         start -= 1
-    titles = [i for i in range(start, first) if is_title_like(blocks[i]) or _opens_in_capitals(blocks[i])]
+    titles = [i for i in range(start, first) if is_title_like(blocks[i]) or _opens_in_capitals(blocks[i])
+              or (lex is not None and _names_a_plan(blocks[i], lex))]
     if not titles:
         return first, first
     last_title = titles[-1]
@@ -248,6 +249,17 @@ def _opens_in_capitals(block: Block) -> bool:
 
 
 MAX_TITLE = 300  # characters: a longer paragraph is text, not a title
+
+
+def _names_a_plan(block: Block, lex: Lexicon) -> bool:
+    """A title in small letters: a short paragraph that names a plan (``[headings] plan``:
+    "… іс-қимыл жоспары", "… chora-tadbirlar rejasi") and ends without a full stop."""
+    text = block.text.rstrip()
+    return (len(text) <= MAX_TITLE and not text.endswith((".", ";", ":", ",")) and not ACT_START.match(text)
+            and bool(lex.plan_words.search(text)))
+
+
+ACT_START = regex.compile(r"\d{1,3}(?:\.\d+)*[.)]\s")  # "1. …", "2.1) …": a numbered item, no title
 
 
 def _goes_on(block: Block) -> bool:
@@ -295,7 +307,8 @@ def blocks_to_split(blocks: tuple[Block, ...], lexicons: dict[str, Lexicon] | No
     between, floor, front = [], 0, ()
     for n, (lang, first, last, _count) in enumerate(runs):
         nxt = runs[n + 1].first if n + 1 < len(runs) else len(flow)
-        title_start, body_start = _region_start(flow, langs, lang, first, max(floor, floors.pop(lang, 0)))
+        title_start, body_start = _region_start(flow, langs, lang, first, max(floor, floors.pop(lang, 0)),
+                                                lexicons.get(lang))
         end = _region_end(flow, langs, lang, last, nxt)
         if n == 0:
             front = flow[:title_start]

@@ -39,8 +39,9 @@ def feed_table(state: ParseState, blocks: list[Block], feed: Callable[[ParseStat
         elif state.columns is None and i == 0 and state.context != "part":
             state.columns = columns_by_content(rows, state.lex)
         if state.columns and set(row) <= set(state.columns) and not _full_width(row, state.columns):
-            _table_row(state, row, first)
-            first = False
+            if not _numbered_group(state, row, rows[i + 1] if i + 1 < len(rows) else None):
+                _table_row(state, row, first)
+                first = False
         elif state.columns and _full_width(row, state.columns) and _group_row(state, row):
             continue
         else:
@@ -115,6 +116,34 @@ def _cells(state: ParseState, row: Row) -> list[tuple[Column, list[Block]]]:
             (c for c in spanned if c.field), spanned[0] if spanned else Column(None, ""))
         out.append((column, cell))
     return out
+
+
+def _row_number(state: ParseState, row: Row | None) -> str | None:
+    """The number printed in a row's number column ("1.2." → "1.2"), or None."""
+    if row is None or not state.columns or not set(row) <= set(state.columns):
+        return None
+    cell = next((cell for column, cell in _cells(state, row) if column.field == "number"), None)
+    m = _NUMBER.search(cell_text(cell)) if cell else None
+    return m.group() if m else None
+
+
+def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
+    """A numbered row with nothing but its number and title, over a row numbered under it
+    ("1." "Совершенствование законодательства" over "1.1." …): the heading of a group of
+    rows, a section — not an activity without fields."""
+    cells = _cells(state, row)
+    number_cell = next((cell for column, cell in cells if column.field == "number"), None)
+    text_cell = next((cell for column, cell in cells if column.field == "activity"), None)
+    number, below = _row_number(state, row), _row_number(state, following)
+    if (number_cell is None or text_cell is None or number is None or below is None
+            or not below.startswith(number + ".")
+            or any(cell_text(cell).strip() for _, cell in cells if cell is not number_cell and cell is not text_cell)):
+        return False
+    flush_pending(state)
+    title = cell_text(text_cell)
+    open_section(state, NodeBuilder(number, f"{cell_text(number_cell)} {title}", title, number_cell[0].loc))
+    state.context, state.target = "activities", None
+    return True
 
 
 def _table_row(state: ParseState, row: Row, first: bool) -> None:

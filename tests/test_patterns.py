@@ -303,3 +303,15 @@ def test_activities_opened_by_their_own_word_under_arabic_chapters(tmp_path, lan
     # the introduction's numbered paragraphs are no activities: they stay in the preamble
     assert [i.text for i in version.preamble] == [lines[1], lines[2].split(" ", 1)[1], lines[3].split(" ", 1)[1]]
     assert not [c for c in _codes(plan) if c.startswith("NUM_")] and plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_numbered_rows_with_only_a_title_head_the_rows_numbered_under_them(tmp_path, lang):
+    plan = _plan(patterns.write_group_rows(tmp_path, lang))
+    (version,) = plan.versions
+    rows = patterns.GROUP_ROWS[lang]["rows"]
+    assert [(s.number, s.title, [(a.number, a.text, [g.name for g in a.agencies], a.period.raw) for a in s.activities])
+            for s in version.parts[0].sections] == [
+        ("1", rows[0][1], [("1.1", rows[1][1], [rows[1][2]], rows[1][3]), ("1.2", rows[2][1], [rows[2][2]], rows[2][3])]),
+        ("2", rows[3][1], [("2.1", rows[4][1], [rows[4][2]], rows[4][3])])]
+    assert not [c for c in _codes(plan) if c.startswith("NUM_")] and plan.unparsed == ()

@@ -11,7 +11,7 @@ from typing import Callable
 import regex
 
 from .builders import (ACT_ANY, ASIDE_PARTS, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
-                       ParseState, current_activity, flush_pending, open_section)
+                       ParseState, current_activity, flush_pending, open_part, open_section)
 from .bodies import lines_as_bodies
 from .model import LISTS, Block, Label, Location, Loose
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
@@ -128,22 +128,32 @@ def _row_number(state: ParseState, row: Row | None) -> str | None:
 
 
 def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
-    """A numbered row with nothing but its number and title, over a row numbered under it
-    ("1." "Совершенствование законодательства" over "1.1." …): the heading of a group of
-    rows, a section — not an activity without fields."""
+    """A numbered row with nothing but its number and title: with a Roman numeral ("II."
+    "Защита"), a part; over a row numbered under it ("1." "Совершенствование
+    законодательства" over "1.1." …), a section — not an activity without fields."""
     cells = _cells(state, row)
     number_cell = next((cell for column, cell in cells if column.field == "number"), None)
     text_cell = next((cell for column, cell in cells if column.field == "activity"), None)
-    number, below = _row_number(state, row), _row_number(state, following)
-    if (number_cell is None or text_cell is None or number is None or below is None
-            or not below.startswith(number + ".")
+    if (number_cell is None or text_cell is None
             or any(cell_text(cell).strip() for _, cell in cells if cell is not number_cell and cell is not text_cell)):
         return False
+    marker, title = cell_text(number_cell).strip(), cell_text(text_cell)
+    roman = _ROMAN_CELL.fullmatch(marker)
+    if roman:  # "II." "Защита": a part
+        flush_pending(state)
+        open_part(state, NodeBuilder(roman.group(1), f"{marker} {title}", title, number_cell[0].loc))
+        state.context, state.target = "part", None
+        return True
+    number, below = _row_number(state, row), _row_number(state, following)
+    if number is None or below is None or not below.startswith(number + "."):
+        return False
     flush_pending(state)
-    title = cell_text(text_cell)
-    open_section(state, NodeBuilder(number, f"{cell_text(number_cell)} {title}", title, number_cell[0].loc))
+    open_section(state, NodeBuilder(number, f"{marker} {title}", title, number_cell[0].loc))
     state.context, state.target = "activities", None
     return True
+
+
+_ROMAN_CELL = regex.compile(r"([IVXLCІХ]{1,7})\.?")  # a number cell holding a Roman numeral (Latin or Cyrillic letters)
 
 
 def _table_row(state: ParseState, row: Row, first: bool) -> None:

@@ -36,6 +36,7 @@ _DATE = regex.compile(r"(?<!\d)\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})(?!\d)")
 _INITIALS = regex.compile(r"(?<!\p{L})\p{Lu}\.\s?\p{Lu}\.(?!\p{L})|(?<!\p{L})\p{Lu}\p{Ll}+\s+\p{Lu}\.\s?\p{Lu}\.")
 _ABBREVIATION = regex.compile(r"(?<!\p{L})\p{Lu}[\p{Lu}\p{Ll}]{0,3}\p{Lu}{1,6}(?!\p{L})")
 MAX_SUBHEADER_WORDS = 4
+ROMAN_NUMBER = regex.compile(r"[IVXLCІХ]{1,7}\.")  # "II." in a number cell: a part's row, not a sub-column's name
 _YEAR_ONLY = regex.compile(r"(?:19|20)\d{2}(?:\s*\p{L}{1,5}\.?)?")  # "2021", "2021 год", "2021 ж."
 TEXT_WORDS = 5  # a cell of this many words or more is running text (an activity, an outcome)
 
@@ -102,13 +103,13 @@ def is_column_numbers(row: Row) -> bool:
 def is_subheader(row: Row, lex: Lexicon) -> bool:
     """Short cells without data and without a field of their own: the names of the
     sub-columns under a header cell (``Минюст``, ``Правительство``, ``Парламент``, or the
-    years of a cost: ``2021``, ``2022 год``)."""
+    years of a cost: ``2021``, ``2022 год``) — not a part's row ("I." "Профилактика")."""
     texts = _texts(row)
     years = [bool(_YEAR_ONLY.fullmatch(t)) for t in texts.values()]
     return (len(texts) >= 2 and (all(years) or not any(years))  # years alone, or names alone
             and all(t and len(t.split()) <= MAX_SUBHEADER_WORDS and (y or not any(ch.isdigit() for ch in t))
                     for t, y in zip(texts.values(), years))
-            and not any(lex.match_column(t) == "activity" for t in texts.values()))
+            and not any(lex.match_column(t) == "activity" or ROMAN_NUMBER.fullmatch(t) for t in texts.values()))
 
 
 # --- columns by content ----------------------------------------------------------------------

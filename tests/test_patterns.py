@@ -315,3 +315,15 @@ def test_numbered_rows_with_only_a_title_head_the_rows_numbered_under_them(tmp_p
         ("1", rows[0][1], [("1.1", rows[1][1], [rows[1][2]], rows[1][3]), ("1.2", rows[2][1], [rows[2][2]], rows[2][3])]),
         ("2", rows[3][1], [("2.1", rows[4][1], [rows[4][2]], rows[4][3])])]
     assert not [c for c in _codes(plan) if c.startswith("NUM_")] and plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_rows_numbered_in_roman_with_only_a_title_are_parts(tmp_path, lang):
+    plan = _plan(patterns.write_part_rows(tmp_path, lang))
+    (version,) = plan.versions
+    rows = patterns.PART_ROWS[lang]["rows"]
+    assert [(p.number, p.title, [(a.number, a.text, [g.name for g in a.agencies]) for s in p.sections for a in s.activities])
+            for p in version.parts] == [
+        (rows[0][0].rstrip("."), rows[0][1], [(r[0].rstrip("."), r[1], [r[2]]) for r in rows[1:3]]),
+        (rows[3][0].rstrip("."), rows[3][1], [(rows[4][0].rstrip("."), rows[4][1], [rows[4][2]])])]
+    assert plan.unparsed == ()

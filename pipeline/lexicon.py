@@ -29,7 +29,7 @@ from .chars import APOSTROPHES, DASHES, HYPHENS, SOFT_HYPHEN, char_class
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 FIELDS = ("needs", "aims", "objectives", "activities", "indicators", "agencies", "period", "note")
-COLUMNS = ("number", "activity", "indicators", "agencies", "period", "financing", "note")
+COLUMNS = ("number", "activity", "aims", "objectives", "indicators", "agencies", "period", "financing", "note")
 
 
 @dataclass(frozen=True, slots=True)

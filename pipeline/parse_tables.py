@@ -156,6 +156,19 @@ def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
 _ROMAN_CELL = regex.compile(r"([IVXLCІХ]{1,7})\.?")  # a number cell holding a Roman numeral (Latin or Cyrillic letters)
 
 
+def _open_group(state: ParseState, field: str, cell: list[Block]) -> None:
+    """A cell of an aims or objectives column ("1. Accessible public services", merged down
+    over the rows of its activities): a section of its own holding that aim or objective."""
+    text = cell_text(cell)
+    m = ACT_ANY.fullmatch(text)
+    number, text = (m.group("num") or m.group("num2"), m.group("text") or m.group("text2")) if m else (None, text)
+    node = NodeBuilder(None, None, None, cell[0].loc, declared=False)
+    node.lists[field].append(ItemBuilder(text, cell[0].loc, marker=cell[0].text[:len(cell[0].text) - len(text)].strip()
+                                         if m else "", number=number))
+    open_section(state, node)
+    state.context, state.target = "activities", None
+
+
 def _table_row(state: ParseState, row: Row, first: bool) -> None:
     cells = _cells(state, row)
     number_cell = next((cell for column, cell in cells if column.field == "number"), None)
@@ -172,7 +185,11 @@ def _table_row(state: ParseState, row: Row, first: bool) -> None:
             and _row_continues(state, current, row_loc, text_cell, first)):
         _continue_row(state, current, text_cell, rest)
         return
-    marker, number, text, loc = "", None, "", (text_cell or number_cell or rest[0][1])[0].loc
+    for column, cell in rest:
+        if column.field in LISTS and cell_text(cell).strip():
+            _open_group(state, column.field, cell)
+    rest = [(column, cell) for column, cell in rest if column.field not in LISTS]
+    marker, number, text, loc = "", None, "", (text_cell or number_cell or rest[0][1] if rest else cells[0][1])[0].loc
     if number_cell:
         marker = cell_text(number_cell)
         m = _NUMBER.search(marker)

@@ -327,3 +327,16 @@ def test_rows_numbered_in_roman_with_only_a_title_are_parts(tmp_path, lang):
         (rows[0][0].rstrip("."), rows[0][1], [(r[0].rstrip("."), r[1], [r[2]]) for r in rows[1:3]]),
         (rows[3][0].rstrip("."), rows[3][1], [(rows[4][0].rstrip("."), rows[4][1], [rows[4][2]])])]
     assert plan.unparsed == ()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_column_of_objectives_opens_a_section_per_objective(tmp_path, lang):
+    plan = _plan(patterns.write_objective_column(tmp_path, lang))
+    (version,) = plan.versions
+    groups = patterns.OBJECTIVE_COLUMN[lang]["groups"]
+    assert [([(o.number, o.text) for o in s.objectives],
+             [(a.number, a.text, a.indicators, [g.name for g in a.agencies], a.period.raw) for a in s.activities])
+            for s in version.parts[0].sections] == [
+        ([tuple(objective.split(". ", 1))],
+         [(*item[0].split(" ", 1), (item[1],), [item[2]], item[3]) for item in items]) for objective, items in groups]
+    assert plan.unparsed == () and not [f for a in version.activities() for f in a.fields if f.field == "other"]

@@ -159,12 +159,12 @@ _ROMAN_CELL = regex.compile(r"([IVXLCІХ]{1,7})\.?")  # a number cell holding a
 def _open_group(state: ParseState, field: str, cell: list[Block]) -> None:
     """A cell of an aims or objectives column ("1. Accessible public services", merged down
     over the rows of its activities): a section of its own holding that aim or objective."""
-    text = cell_text(cell)
-    m = ACT_ANY.fullmatch(text)
-    number, text = (m.group("num") or m.group("num2"), m.group("text") or m.group("text2")) if m else (None, text)
+    printed = cell_text(cell)
+    m = ACT_ANY.fullmatch(printed)
+    number, text = (m.group("num") or m.group("num2"), m.group("text") or m.group("text2")) if m else (None, printed)
     node = NodeBuilder(None, None, None, cell[0].loc, declared=False)
-    node.lists[field].append(ItemBuilder(text, cell[0].loc, marker=cell[0].text[:len(cell[0].text) - len(text)].strip()
-                                         if m else "", number=number))
+    node.lists[field].append(ItemBuilder(text, cell[0].loc, marker=printed[:len(printed) - len(text)].strip(),
+                                         number=number))
     open_section(state, node)
     state.context, state.target = "activities", None
 

@@ -337,6 +337,7 @@ def test_a_column_of_objectives_opens_a_section_per_objective(tmp_path, lang):
     assert [([(o.number, o.text) for o in s.objectives],
              [(a.number, a.text, a.indicators, [g.name for g in a.agencies], a.period.raw) for a in s.activities])
             for s in version.parts[0].sections] == [
-        ([tuple(objective.split(". ", 1))],
+        ([tuple(objective.split(". ", 1))],  # paragraphs of the cell kept as lines
          [(*item[0].split(" ", 1), (item[1],), [item[2]], item[3]) for item in items]) for objective, items in groups]
     assert plan.unparsed == () and not [f for a in version.activities() for f in a.fields if f.field == "other"]
+    assert plan.coverage.accounted_chars == plan.coverage.source_chars  # an objective on two lines counted once

@@ -199,7 +199,8 @@ def _table_row(state: ParseState, row: Row, first: bool) -> None:
         m = ACT_ANY.fullmatch(text) if number_cell is None else None
         if m:  # no number column: the number opens the activity's text
             number, text = m.group("num") or m.group("num2"), m.group("text") or m.group("text2")
-            marker = text_cell[0].text[: len(text_cell[0].text) - len(text.split("\n")[0])].rstrip()
+            printed = cell_text(text_cell)
+            marker = printed[: len(printed) - len(text)].rstrip()
     act = ActivityBuilder(text, loc, number=number, marker=marker)
     act.continued.extend(b.loc for b in (text_cell or [])[1:])
     if text_cell:

@@ -65,11 +65,25 @@ def _on_heading(state: ParseState, block: Block) -> bool:
     return True
 
 
+def _opens_group(state: ParseState) -> bool:
+    """Does a numbered aim or objective printed with its text ("Objective 2: Prevention of
+    violence") open a group of the activities after it?  Yes where no section heading is
+    printed: before the first activity of a part, or after activities of an undeclared
+    section — so that each objective and its activities share a section."""
+    if not state.parts or not state.part.children:
+        return state.context in ("preamble", "part")
+    last = state.part.children[-1]
+    return not last.declared and bool(last.children)
+
+
 def _on_label(state: ParseState, block: Block) -> bool:
     m = state.lex.match_label(block.text)
     if not m:
         return False
     if m.field in LISTS:
+        if m.number and m.rest and _opens_group(state):
+            open_section(state, NodeBuilder(None, None, None, block.loc, declared=False))
+            state.context = "section"
         node = state.container
         if m.rest:
             item = ItemBuilder(m.rest, block.loc, label=m.label, number=m.number)

@@ -341,3 +341,15 @@ def test_a_column_of_objectives_opens_a_section_per_objective(tmp_path, lang):
          [(*item[0].split(" ", 1), (item[1],), [item[2]], item[3]) for item in items]) for objective, items in groups]
     assert plan.unparsed == () and not [f for a in version.activities() for f in a.fields if f.field == "other"]
     assert plan.coverage.accounted_chars == plan.coverage.source_chars  # an objective on two lines counted once
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_numbered_objectives_group_the_activities_after_them(tmp_path, lang):
+    plan = _plan(patterns.write_objective_paragraphs(tmp_path, lang))
+    (version,) = plan.versions
+    lines = patterns.OBJECTIVE_PARAGRAPHS[lang].splitlines()
+    assert [([(o.number, o.text) for o in s.objectives], [a.number for a in s.activities])
+            for p in version.parts for s in p.sections] == [
+        ([("1", lines[3].split(": ", 1)[1])], ["1.1", "1.2"]), ([("2", lines[10].split(": ", 1)[1])], ["2.1"])]
+    assert [p.objectives for p in version.parts] == [()] and plan.unparsed == ()
+    assert [i.text for i in version.preamble] == lines[1:3]

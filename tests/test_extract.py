@@ -234,3 +234,16 @@ def test_unreadable_inputs_raise_one_line_errors(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(ExtractError, match=message):
         file_to_blocks(path)
+
+
+def test_text_recognised_on_a_page_image_is_not_respelled_as_a_legacy_font():
+    """OCR of a Kazakh scan read "і" as "ї": a KZ-1048 font's "ү" on a typed page, a misreading
+    on a recognised one, which the legacy-font repair must leave to the OCR findings."""
+    from pipeline.extract import _respelled_outside
+    from pipeline.model import Block
+
+    text = "Жәб1рленушїлерді қорғау және оларға көмек көрсету"
+    blocks = [Block(text, Location(0, page=1)), Block(text, Location(0, page=2))]
+    respelled, respelling = _respelled_outside(blocks, {1})
+    assert [b.text for b in respelled] == [text, text.replace("ї", "ү")]
+    assert (respelling.table, [loc.page for loc, _ in respelling.raw]) == ("kz1048", [2])

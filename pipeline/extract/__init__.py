@@ -93,13 +93,26 @@ def read_file(path: Path, file_index: int = 0, limits: Limits = Limits()) -> Ext
         reading, pages = text_to_blocks(path, file_index), None
     if reading is not None:
         blocks = list(reading.blocks)
-    blocks, respelling = blocks_to_respelled(blocks)
+    blocks, respelling = _respelled_outside(blocks, {page.page for page in recognised})
     chars, garbled = text_quality(b.text for b in blocks)
     source = Source(path=str(path), sha256=sha256_of(path), format=fmt, pages=pages,
                     chars=chars, garbled_chars=garbled, ocr=recognised, **_reading_facts(reading),
                     converted=Converted(conversion.kind, conversion.by) if conversion else None,
                     respelled=_respelled(respelling))
     return Extracted(source, tuple(blocks), conversion, respelling)
+
+
+def _respelled_outside(blocks, ocr_pages: set[int]):
+    """:func:`blocks_to_respelled` over the blocks of a font's text: text recognised on a
+    page image is no font's (an OCR misreading "і" as "ї" is no KZ-1048 "ү")."""
+    if not ocr_pages:
+        return blocks_to_respelled(blocks)
+    blocks = list(blocks)
+    typed = [i for i, block in enumerate(blocks) if block.loc.page not in ocr_pages]
+    respelled, respelling = blocks_to_respelled([blocks[i] for i in typed])
+    for i, block in zip(typed, respelled):
+        blocks[i] = block
+    return blocks, respelling
 
 
 def _respelled(respelling) -> Respelled | None:

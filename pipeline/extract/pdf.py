@@ -373,21 +373,53 @@ def _paragraphs(lines: list[PdfLine]) -> list[list[PdfLine]]:
     return paragraphs
 
 
-def join_with_breaks(texts: list[str], words: Words) -> tuple[str, tuple[int, ...]]:
+BROKEN_END = 3  # the most letters of a word's end a cell's next line may carry without the document's word
+
+
+def broken_at_edge(head: str, tail: str, words: Words) -> bool:
+    """Is ``head`` (a cell line of one word reaching its column's edge, :attr:`PdfLine.cut`)
+    a word the typesetter broke without a hyphen, going on at the start of ``tail`` (the
+    next line)?  Yes when the document prints the joined word whole elsewhere, or prints
+    neither piece whole and the second is a word's end of at most ``BROKEN_END`` letters;
+    no where either piece is printed whole or the second is longer (a word of its own).
+
+    >>> words = Words({"учителей", "информация", "в"})
+    >>> broken_at_edge("квалификац", "ии учителей", words), broken_at_edge("информация", "в", words)
+    (True, False)
+    >>> broken_at_edge("Обновление", "учебных", words), broken_at_edge("2023", "года", words)
+    (False, False)
+    """
+    first, second = regex.search(r"\p{L}+$", head), regex.match(r"\p{L}+", tail)
+    if not first or not second:
+        return False
+    first, second = first.group().casefold(), second.group().casefold()
+    if first + second in words.words:
+        return True
+    return len(second) <= BROKEN_END and first not in words.words and second not in words.words
+
+
+def join_with_breaks(texts: list[str], words: Words, cut: Sequence[bool] = ()) -> tuple[str, tuple[int, ...]]:
     """:func:`~pipeline.text.join_lines` of a paragraph's lines, and where each line but the
     last ended in the joined text (:attr:`Block.breaks`): the length of the text once the
     line is in — after its line-end hyphen, where that is removed — so a joining space sits
-    at the offset.
+    at the offset.  A line marked in ``cut`` whose word goes on in the next line
+    (:func:`broken_at_edge`) is joined to it without a space.
 
     >>> join_with_breaks(["Бектұрғанов С.Ш.", "Бортник М.М."], Words(set()))
     ('Бектұрғанов С.Ш. Бортник М.М.', (16,))
     >>> join_with_breaks(["the imple-", "mentation of well-", "known"], Words({"implementation", "well-known"}))
     ('the implementation of well-known', (9, 27))
+    >>> join_with_breaks(["Проведение", "мониторинг", "а качества"], Words({"качества"}), (True, True, False))
+    ('Проведение мониторинга качества', (10, 21))
     """
     text, breaks = "", []
-    for piece in texts:
+    for k, piece in enumerate(texts):
         if not text:
             text = piece
+            continue
+        if k <= len(cut) and cut[k - 1] and broken_at_edge(texts[k - 1], piece, words):
+            breaks.append(len(text))
+            text += piece
             continue
         joined = join_lines([text, piece], words)  # join_lines folds left: one line at a time is the same
         end = len(joined) - len(piece)
@@ -405,7 +437,7 @@ def _paragraph_blocks(lines: list[PdfLine], larger: list[float], words: Words, f
         first = para[0]
         size = first.size
         bbox = cell_box or (min(line.x0 for line in para), first.top, max(line.x1 for line in para), para[-1].bottom)
-        text, breaks = join_with_breaks([line.text for line in para], words)
+        text, breaks = join_with_breaks([line.text for line in para], words, [line.cut for line in para])
         blocks.append(Block(
             text=text, breaks=breaks, heading=larger.index(size) + 1 if size in larger and not loc else 0,
             bold=first.bold, span=span,
@@ -422,7 +454,7 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
     all_sizes = [line.size for lines in running_text for line in lines if not line.margin]
     body = statistics.mode(all_sizes) if all_sizes else 0.0
     larger = sorted({s for s in all_sizes if s > body + 0.5}, reverse=True)
-    words = Words(vocabulary(line.text for page in pages for line in _all_lines(page)))
+    words = Words(vocabulary(_printed_whole(pages)))
     blocks, table_no = [], 0
     for page, lines in zip(pages, running_text):
         flow, pieces = [], []
@@ -445,6 +477,23 @@ def _pdf_blocks(path: Path, file_index: int, limits: Limits = Limits()) -> tuple
             page_blocks[0] = replace(page_blocks[0], page_start=True)
         blocks.extend(page_blocks)
     return blocks, count, tuple(page["ocr"] for page in pages if "ocr" in page)
+
+
+def _printed_whole(pages: list[dict]) -> Iterable[str]:
+    """The texts of the pages' lines, less the words that may be pieces of one broken at a
+    cell's edge (a cut line's word and the next line's first, :attr:`PdfLine.cut`)."""
+    for page in pages:
+        yield from (line.text for line in page["lines"])
+        for table in page["tables"]:
+            for cell in table.cells:
+                after_cut = False
+                for line in cell.lines:
+                    if not after_cut and not line.cut:
+                        yield line.text
+                    else:
+                        tokens = line.text.split()[after_cut:]
+                        yield " ".join(tokens[:-1] if line.cut else tokens)
+                    after_cut = line.cut
 
 
 def _all_lines(page: dict) -> Iterable[PdfLine]:

@@ -18,7 +18,13 @@ function:
 Tables with neither rules nor fills (:func:`whitespace_tables`): a row of at least three
 short column heads parted by wide gaps, and the rows under it whose words leave every
 gutter between the heads free — read conservatively, so running text never becomes a
-table (pdfplumber's ``text`` strategy would cut any page of prose into columns).
+table (pdfplumber's ``text`` strategy would cut any page of prose into columns).  Between
+such rows, a row of one run of text across the gutters is a cell merged over the columns
+(a section's title); the borders stand in the gutters the whole block of rows leaves free,
+head included; a table row's printed lines (a head or cell wrapped over several lines) are
+its cells' lines, and a cell line of one word that fills its column is marked ``cut``: the
+word may go on without a hyphen in the next line, which the document's words decide
+(:func:`pipeline.extract.pdf.broken_at_edge`).
 """
 from __future__ import annotations
 
@@ -57,7 +63,10 @@ class PdfLine:
     box, most common font size and leading text in a bold font; whether it lies in the
     page's top or bottom margin (running text only); its 1-based number on the page or in its
     cell (0 until :func:`pipeline.extract.pdf._numbered` gives it); its words where a table
-    aligned by whitespace may be (None elsewhere)."""
+    aligned by whitespace may be (None elsewhere); whether it is a cell line of one word
+    that reaches its column's right edge, so that the word may go on without a space in the
+    next line (:func:`_cut`; whether it does, the document's words decide,
+    :func:`pipeline.extract.pdf.join_with_breaks`)."""
 
     text: str
     page: int
@@ -70,6 +79,7 @@ class PdfLine:
     margin: bool = False
     line: int = 0
     words: tuple[PdfWord, ...] | None = None
+    cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +210,7 @@ MIN_HEADS = 3  # the fewest columns a whitespace table may have
 FREE = 0.4  # a gutter stays open while a strip this many ems wide is free of words in every line
 ROW_GAP = 0.6  # a gap above a line of this many line heights ends a paragraph (see pdf._paragraphs)
 END_GAP = 2.5  # a gap of this many line heights ends the table
+ACROSS_LINES = 3  # the most printed lines of a row across the columns (a merged cell)
 
 
 def visual_rows(lines: list[PdfLine], tolerance: float = 2.0) -> list[list[PdfLine]]:
@@ -262,27 +273,42 @@ def _height(row: list[PdfLine]) -> float:
     return max(max(line.bottom for line in row) - min(line.top for line in row), 1.0)
 
 
+def _one_run(words: list[PdfWord]) -> bool:
+    """Are a printed row's words one run of text, no gap between two of them as wide as a gutter?"""
+    return all(b.x0 - a.x1 < max(GUTTER, b.size) for a, b in zip(words, words[1:]))
+
+
 def _printed_rows(rows: list[list[PdfLine]], start: int, segments: list[list[PdfWord]]):
-    """From the head row ``rows[start]``: the rows that keep every gutter open, up to a gap
-    of ``END_GAP`` lines, another font size or the head printed again (the next table), and
-    the gutters (each a list of free strips)."""
+    """From the head row ``rows[start]``: the rows that keep every gutter open, and between
+    two of them up to ``ACROSS_LINES`` rows whose words are one run of text across gutters
+    (a cell merged over the columns: a section's title, :func:`_one_run`), up to a gap of
+    ``END_GAP`` lines, another font size or the head printed again (the next table); the
+    gutters (each a list of free strips, narrowed by the rows that keep them) and the
+    indexes of the rows across in the rows taken.  Rows across after the last row that
+    keeps the gutters are left out (a paragraph after the table)."""
     size = _size([word for s in segments for word in s])
     least = FREE * size
     head = [word.text for s in segments for word in s]
     gutters = [[(a[-1].x1, b[0].x0)] for a, b in zip(segments, segments[1:])]
-    taken = [rows[start]]
+    taken, across, pending = [rows[start]], [], []
     for row in rows[start + 1:]:
         words = _words(row)
-        gap = min(line.top for line in row) - max(line.bottom for line in taken[-1])
-        if not words or gap > END_GAP * _height(taken[-1]) or abs(_size(words) - size) > 0.5 \
+        last = (pending or taken)[-1]
+        gap = min(line.top for line in row) - max(line.bottom for line in last)
+        if not words or gap > END_GAP * _height(last) or abs(_size(words) - size) > 0.5 \
                 or [word.text for word in words] == head:
             break
         narrowed = [_narrow(free, words, least) for free in gutters]
-        if not all(narrowed):
+        if all(narrowed):
+            across.extend(range(len(taken), len(taken) + len(pending)))
+            taken += [*pending, row]
+            pending = []
+            gutters = narrowed
+        elif len(pending) < ACROSS_LINES and _one_run(words):
+            pending.append(row)
+        else:
             break
-        gutters = narrowed
-        taken.append(row)
-    return taken, gutters
+    return taken, gutters, frozenset(across)
 
 
 def _bold(words: list[PdfWord]) -> str:
@@ -297,11 +323,25 @@ def _bold(words: list[PdfWord]) -> str:
     return " ".join(out)
 
 
-def _cell_line(words: list[PdfWord], page_no: int) -> PdfLine:
+def _cell_line(words: list[PdfWord], page_no: int, cut: bool = False) -> PdfLine:
     return PdfLine(text=" ".join(word.text for word in words), page=page_no,
                    x0=words[0].x0, x1=max(word.x1 for word in words),
                    top=min(word.top for word in words), bottom=max(word.bottom for word in words),
-                   size=_size(words), bold=_bold(words))
+                   size=_size(words), bold=_bold(words), cut=cut)
+
+
+def _cut(words: list[PdfWord], after: list[PdfWord], edge: float) -> bool:
+    """May a cell line (``words``) end in a word broken where the cell's text met its right
+    edge, going on without a hyphen in the next line (``after``)?  Only a line of one word
+    (a word is broken only when it fills a line alone), ending in a letter, whose next line
+    begins with a small letter that would not have fitted after it before ``edge`` (the
+    right end of the column's widest line in the table)."""
+    if len(words) != 1 or not after:
+        return False
+    word, going_on = words[0], after[0]
+    if not word.text[-1].isalpha() or not going_on.text[0].islower():
+        return False
+    return word.x1 + (going_on.x1 - going_on.x0) / len(going_on.text) > edge
 
 
 def _starts_row(columns: list[list[PdfWord]], gap: float, height: float) -> bool:
@@ -311,51 +351,68 @@ def _starts_row(columns: list[list[PdfWord]], gap: float, height: float) -> bool
     return gap > ROW_GAP * height and (0 in filled or len(filled) > 1)
 
 
-def _table_rows(rows: list[list[PdfLine]], borders: list[float]) -> list[list[list[list[PdfWord]]]]:
-    """The printed rows cut into table rows (:func:`_starts_row`): table row > printed row >
-    column > words."""
+def _table_rows(rows: list[list[PdfLine]], borders: list[float], across: frozenset = frozenset()):
+    """The printed rows cut into table rows (:func:`_starts_row`; a row across the columns,
+    all its words in the first, is a table row apart from the rows that are not): table row
+    > printed row > column > words; and whether each table row is across."""
     table_rows: list[list[list[list[PdfWord]]]] = []
+    spans: list[bool] = []
     for k, row in enumerate(rows):
         columns = [[] for _ in range(len(borders) + 1)]
         for word in _words(row):
-            columns[bisect.bisect(borders, (word.x0 + word.x1) / 2)].append(word)
+            columns[0 if k in across else bisect.bisect(borders, (word.x0 + word.x1) / 2)].append(word)
         gap = min(line.top for line in row) - max(line.bottom for line in rows[k - 1]) if k else 0.0
-        if not k or _starts_row(columns, gap, _height(rows[k - 1])):
+        if not k or (k in across) != (k - 1 in across) or _starts_row(columns, gap, _height(rows[k - 1])):
             table_rows.append([])
+            spans.append(k in across)
         table_rows[-1].append(columns)
-    return table_rows
+    return table_rows, spans
 
 
 def _columns_filled(table_row: list[list[list[PdfWord]]]) -> int:
     return sum(1 for c in range(len(table_row[0])) if any(cols[c] for cols in table_row))
 
 
-def whitespace_table(rows: list[list[PdfLine]], gutters: list, page_no: int) -> tuple[PdfTable | None, int]:
+def whitespace_table(rows: list[list[PdfLine]], gutters: list, page_no: int,
+                     across: frozenset = frozenset()) -> tuple[PdfTable | None, int]:
     """The table (as :func:`pipeline.extract.pdfium.table_record` gives one) of printed rows
     whose columns are parted by ``gutters`` — each gutter's widest free strip is a border at
-    its middle; a table row starts after a gap (:func:`_starts_row`) — and how many of the
+    its middle; a table row starts after a gap (:func:`_starts_row`); the rows ``across``
+    (indexes) are each table row one cell spanning every column — and how many of the
     printed rows it takes: trailing rows with words in one column only (a short heading or
-    paragraph after the table) are left to the running text.  (None, 0) unless the head
-    row takes at most ``HEAD_LINES`` lines, some row under it fills two columns or more, and
-    the rows under it are two or more or one filling ``MIN_HEADS`` columns."""
+    paragraph after the table) are left to the running text.  A cell's lines are its
+    words in each printed row of its table row, a line that may end in a broken word marked
+    (:func:`_cut`).  (None, 0) unless the head row takes at most ``HEAD_LINES`` lines, some
+    row under it fills two columns or more, and the rows under it are two or more or one
+    filling ``MIN_HEADS`` columns."""
     borders = [(lo + hi) / 2 for lo, hi in (max(free, key=lambda f: f[1] - f[0]) for free in gutters)]
-    table_rows = _table_rows(rows, borders)
+    table_rows, spans = _table_rows(rows, borders, across)
     if len(table_rows[0]) > HEAD_LINES:
         return None, 0  # no head row: prose set in columns
     while len(table_rows) > 1 and _columns_filled(table_rows[-1]) < 2:
         table_rows.pop()
+        spans.pop()
     filled = [_columns_filled(row) for row in table_rows[1:]]
     if not filled or max(filled) < 2 or (len(filled) < 2 and filled[0] < MIN_HEADS):
         return None, 0
     taken = sum(len(row) for row in table_rows)
     words = [word for row in rows[:taken] for word in _words(row)]
     edges = [min(word.x0 for word in words), *borders, max(word.x1 for word in words)]
+    right = [max((word.x1 for row, span in zip(table_rows, spans) if not span for cols in row for word in cols[c]),
+                 default=edges[c + 1]) for c in range(len(borders) + 1)]
     cells = []
-    for r, row in enumerate(table_rows, start=1):
+    for r, (row, span) in enumerate(zip(table_rows, spans), start=1):
         inside = [word for cols in row for col in cols for word in col]
         top, bottom = min(word.top for word in inside), max(word.bottom for word in inside)
+        if span:
+            cells.append(PdfCell(row=r, cell=1, span=len(borders) + 1, bbox=(edges[0], top, edges[-1], bottom),
+                                 lines=tuple(_cell_line(cols[0], page_no) for cols in row)))
+            continue
         for c in range(len(borders) + 1):
-            lines = tuple(_cell_line(cols[c], page_no) for cols in row if cols[c])
+            printed = [cols[c] for cols in row if cols[c]]
+            lines = tuple(_cell_line(piece, page_no, _cut(piece, printed[k + 1] if k + 1 < len(printed) else [],
+                                                          right[c]))
+                          for k, piece in enumerate(printed))
             if lines:
                 cells.append(PdfCell(row=r, cell=c + 1, span=1, bbox=(edges[c], top, edges[c + 1], bottom),
                                      lines=lines))
@@ -375,7 +432,8 @@ def whitespace_tables(lines: list[PdfLine], page_no: int) -> tuple[list[PdfLine]
         words = _words(rows[k])
         segments = head_segments(words) if words else None
         if segments:
-            table, taken = whitespace_table(*_printed_rows(rows, k, segments), page_no)
+            taken_rows, gutters, across = _printed_rows(rows, k, segments)
+            table, taken = whitespace_table(taken_rows, gutters, page_no, across)
             if table:
                 tables.append(table)
                 used.update(id(line) for row in rows[k:k + taken] for line in row)

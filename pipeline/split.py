@@ -186,12 +186,20 @@ def _region_end(blocks, langs, lang: str, last: int, stop: int) -> int:
     numbered items that go on from it (a plan whose activities carry no labels ends with
     its last section's "1.2.1.", "1.2.2." …)."""
     end = last + 1
-    while (end < stop and langs[end] == lang and not is_boilerplate(blocks[end])
+    while (end < stop and (langs[end] == lang or _same_table(blocks[end - 1], blocks[end]))
+           and not is_boilerplate(blocks[end])
            and (blocks[end].text[:1].islower() or _continues_page(blocks[end - 1], blocks[end])
                 or _continues_table(blocks[end - 1], blocks[end])
                 or _continues_numbering(blocks[end - 1], blocks[end]))):
         end += 1
     return end
+
+
+def _same_table(previous: Block, block: Block) -> bool:
+    """Cells of one table: a cell whose words a narrow column broke ("законодательст ва") may
+    look like another language by itself; it stays in the version of the cells around it."""
+    return (previous.loc.table is not None and (block.loc.file, block.loc.table) == (previous.loc.file, previous.loc.table)
+            and block.loc.page == previous.loc.page)
 
 
 def _continues_numbering(previous: Block, block: Block) -> bool:

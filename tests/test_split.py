@@ -275,3 +275,22 @@ def test_title_opening_in_capitals_or_going_on_in_small_letters(tmp_path, case):
     (version,) = plan.versions
     assert (version.title, version.preamble, plan.front_matter) == (title, (), ())
     assert [a.number for a in version.activities()] == ["1.1"]
+
+
+def test_a_cell_that_looks_like_another_language_stays_in_its_table_version():
+    """A narrow column broke "Совершенствование законодательства" into pieces, one of which is
+    the Uzbek "ва" (and): by itself the cell reads as Uzbek; inside the Russian table it
+    stays in the Russian version instead of ending it."""
+    from pipeline.model import Block, Location
+    from pipeline.split import blocks_to_split
+
+    cells = [["№", "Мероприятие", "Ответственные исполнители", "Срок исполнения"],
+             ["1.", "Совершенствова ние законодательст ва"],
+             ["1.1.", "Разработать проект закона о противодействии торговле людьми", "Минюст", "IV квартал 2024 года"]]
+    blocks = [Block("ПЛАН МЕРОПРИЯТИЙ НА 2024 ГОД", Location(0, page=1, line=1))] + [
+        Block(text, Location(0, page=1, table=1, row=r, cell=c))
+        for r, row in enumerate(cells, 1) for c, text in enumerate(row, 1)]
+    split = blocks_to_split(tuple(blocks))
+    (version,) = split.versions
+    assert (version.lang, [b.text for b in version.body][-3:], split.back) == (
+        "ru", cells[2][1:], ())

@@ -119,7 +119,7 @@ def cell_kind(text: str, lex: Lexicon) -> str | None:
     text = text.strip()
     if not text:
         return None
-    if ROW_NUMBER.fullmatch(text):
+    if ROW_NUMBER.fullmatch(text) or ROMAN_NUMBER.fullmatch(text):  # "3.", "II." (a part's row)
         return "number"
     words = len(text.split())
     if _looks_like_period(text, lex) and words <= 8:
@@ -200,11 +200,18 @@ def layout(header: Row, fields: dict[int, str | None], subheaders: list[Row], da
 
 
 def _activity_by_content(columns: dict[int, Column], data: list[Row], lex: Lexicon) -> dict[int, Column]:
-    """Where no header names the activity column (its header cell left empty, or worded
-    unlike any lexicon), the column of running text without a known field is it."""
+    """Where no header names the number or the activity column (its header cell left empty,
+    worded unlike any lexicon, or misread by OCR: "Р/с Хо" for "Р/с №"), the first column of
+    row numbers without a known field is the number column, and the column of running text
+    without one the activity."""
+    texts = {c: [cell_text(row[c]) for row in data if c in row] for c, col in columns.items() if col.field is None}
+    if not any(c.field == "number" for c in columns.values()):
+        numbers = [c for c, cells in texts.items() if column_kind(cells, lex) == "number"]
+        if numbers and numbers[0] == min(columns):
+            columns = {**columns, numbers[0]: Column("number", columns[numbers[0]].name)}
+            del texts[numbers[0]]
     if any(c.field == "activity" for c in columns.values()):
         return columns
-    texts = {c: [cell_text(row[c]) for row in data if c in row] for c, col in columns.items() if col.field is None}
     running = [c for c, cells in texts.items() if column_kind(cells, lex) == "text"]
     if running:
         best = max(running, key=lambda c: sum(len(t) for t in texts[c]))

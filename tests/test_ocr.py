@@ -143,3 +143,20 @@ def test_languages_by_script():
     if {"rus", "eng", "kaz", "kir", "uzb_cyrl"} <= installed:
         assert ocr.models_for("Cyrillic") == "rus+eng+kaz+kir+uzb_cyrl"
     assert ocr.models_for("Arabic") is None
+
+
+def test_lone_numbers_in_small_ruled_cells_are_read():
+    """Tesseract's page reading drops the "1.", "2.", "II." alone in a narrow number column;
+    each ruled cell left empty but inked is read again on its own (``ocr.empty_cells``), so the
+    numbers and the parts come back.  Part I's "I." reads as "1," on the Russian page: an
+    activity "1" without fields that NUM_DUPLICATE reports, never a silent one."""
+    kk = paths_to_plan([FILES / "scan-part-rows-kk.pdf"], "kk")
+    assert [(p.number, p.title, [(a.number, a.period.raw) for s in p.sections for a in s.activities])
+            for p in kk.versions[0].parts] == [
+        ("I", "Алдын алу", [("1", "2024 жыл"), ("2", "жыл сайын")]), ("II", "Қорғау", [("3", "2025 жыл")])]
+    ru = paths_to_plan([FILES / "scan-part-rows-ru.pdf"], "ru")
+    assert [(p.number, [(a.number, a.text) for s in p.sections for a in s.activities]) for p in ru.versions[0].parts] == [
+        (None, [("1", "Профилактика"), ("1", "Провести информационную кампанию"), ("2", "Провести семинары для учителей")]),
+        ("II", [("3", "Открыть кризисные центры")])]
+    assert [(f.code, f.refs) for f in ru.findings if f.code.startswith("NUM_")] == [
+        ("NUM_DUPLICATE", ("ru-part-nn-sec-nn-act-1", "ru-part-nn-sec-nn-act-1-2"))]

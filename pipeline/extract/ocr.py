@@ -314,10 +314,55 @@ def _recognise_image(runner: _Runner, image, index: int, languages: str | None) 
     models = languages or models_for(script) or _fallback_models()
     hocr = runner.run(["--psm", "3", "-l", models, "--dpi", str(DPI), "hocr"], image)
     lines = hocr_lines(hocr, index + 1, 72 / DPI)
+    rules = image_rules(image, 72 / DPI)
+    lines += empty_cells(runner, image, lines, rules, models, index)
     confidences = [word.confidence for line in lines for word in line.words]
     return OcrPage(index=index, lines=lines, width=image.width * 72 / DPI, height=image.height * 72 / DPI,
                    rotation=rotation, confidence=round(statistics.fmean(confidences), 1) if confidences else 0.0,
-                   models=models, script=script, rules=image_rules(image, 72 / DPI))
+                   models=models, script=script, rules=rules)
+
+
+MAX_CELL_READS = 100  # ruled cells read again on one page, at most
+CELL_MARGIN = 4  # pixels kept off a cell's rules when it is read again
+CELL_INK = 20  # dark pixels a cell must hold to be read again
+
+
+def empty_cells(runner: _Runner, image, lines: list[PdfLine], rules: list[dict], models: str,
+                index: int) -> list[PdfLine]:
+    """Lines read again in the ruled cells that the page's reading left without a word but
+    that hold ink: Tesseract's layout analysis drops a lone short word in a small cell — the
+    "1.", "2.", "II." of a number column — which a reading of the cell alone (``--psm 6``)
+    finds."""
+    from . import pdf_tables
+    if not rules:
+        return []
+    scale = 72 / DPI
+    centres = [((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for line in lines for w in line.words]
+    out, reads = [], 0
+    for table in pdf_tables.find_tables(rules, image.width * scale, image.height * scale):
+        for bbox in (b for row in table.rows for b in row.cells if b):
+            if any(bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3] for x, y in centres):
+                continue
+            x0, top, x1, bottom = (round(v / scale) for v in bbox)
+            box = (x0 + CELL_MARGIN, top + CELL_MARGIN, x1 - CELL_MARGIN, bottom - CELL_MARGIN)
+            if box[2] - box[0] < 2 * CELL_MARGIN or box[3] - box[1] < 2 * CELL_MARGIN:
+                continue
+            crop = image.crop(box)
+            if crop.tobytes().translate(_INK).count(b"1") < CELL_INK:
+                continue
+            if reads == MAX_CELL_READS:
+                return out
+            reads += 1
+            hocr = runner.run(["--psm", "6", "-l", models, "--dpi", str(DPI), "hocr"], crop)
+            out.extend(_moved(line, box[0] * scale, box[1] * scale) for line in hocr_lines(hocr, index + 1, scale))
+    return out
+
+
+def _moved(line: PdfLine, dx: float, dy: float) -> PdfLine:
+    """``line`` (read in a cropped image) moved by (``dx``, ``dy``) points onto its page."""
+    def move(record):
+        return replace(record, x0=record.x0 + dx, x1=record.x1 + dx, top=record.top + dy, bottom=record.bottom + dy)
+    return replace(move(line), words=tuple(map(move, line.words)) if line.words is not None else None)
 
 
 def _fallback_models() -> str:
@@ -384,9 +429,14 @@ def hocr_lines(hocr: str, page_no: int, scale: float) -> list[PdfLine]:
             baseline = box[3] + offset + slope * ((x0 + x1) / 2 - box[0])
             words.append(HocrWord(text=roman(text) if len(words) < 2 else text, x0=x0, x1=x1, top=top, bottom=bottom,
                                   baseline=baseline, confidence=float((_title(span, _CONF) or (0,))[0])))
+        if len(words) == 1 and _LONE_II.match(words[0].text):  # "II." alone (a part's number cell) read as "П."
+            words = [replace(words[0], text="II" + words[0].text[1:])]
         if words:
             lines.append(_record(words, box, page_no, scale))
     return lines
+
+
+_LONE_II = regex.compile(r"^П[.:]$")  # Cyrillic "П" for the joined bars of a lone "II." (an initial has a name beside it)
 
 
 _ROMAN = regex.compile(r"^([IVXLCІӀ|ХШУ]{1,6})([.:])$")

@@ -341,7 +341,7 @@ def check_shape(data: dict, name: str) -> None:
     >>> check_shape({"code": "xx", "columns": {"agencys": []}}, "xx.toml")
     Traceback (most recent call last):
     ...
-    pipeline.lexicon.LexiconError: xx.toml: unknown key 'agencys' in [columns] (expected one of: activity, agencies, financing, indicators, note, number, period)
+    pipeline.lexicon.LexiconError: xx.toml: unknown key 'agencys' in [columns] (expected one of: activity, agencies, aims, financing, indicators, note, number, objectives, period)
     """
     if "code" not in data:
         raise LexiconError(f"{name}: no language code (code = \"..\")")

@@ -379,15 +379,20 @@ BROKEN_END = 3  # the most letters of a word's end a cell's next line may carry 
 def broken_at_edge(head: str, tail: str, words: Words) -> bool:
     """Is ``head`` (a cell line of one word reaching its column's edge, :attr:`PdfLine.cut`)
     a word the typesetter broke without a hyphen, going on at the start of ``tail`` (the
-    next line)?  Yes when the document prints the joined word whole elsewhere, or prints
-    neither piece whole and the second is a word's end of at most ``BROKEN_END`` letters;
-    no where either piece is printed whole or the second is longer (a word of its own).
+    next line)?  Yes when the document prints the joined word whole elsewhere, or does not
+    print the first piece whole, the second is a word's end of at most ``BROKEN_END``
+    letters and either is not printed whole either or the joined word is the document's by
+    its stem (:class:`~pipeline.text.Words`: 'противодействи' + 'и' where 'противодействию'
+    is printed, though 'и' is a word too); no where the first piece is printed whole or the
+    second is longer (a word of its own).
 
-    >>> words = Words({"учителей", "информация", "в"})
+    >>> words = Words({"учителей", "информация", "в", "и", "противодействию"})
     >>> broken_at_edge("квалификац", "ии учителей", words), broken_at_edge("информация", "в", words)
     (True, False)
     >>> broken_at_edge("Обновление", "учебных", words), broken_at_edge("2023", "года", words)
     (False, False)
+    >>> broken_at_edge("противодействи", "и торговле", words), broken_at_edge("Минюст", "и МВД", words)
+    (True, False)
     """
     first, second = regex.search(r"\p{L}+$", head), regex.match(r"\p{L}+", tail)
     if not first or not second:
@@ -395,7 +400,9 @@ def broken_at_edge(head: str, tail: str, words: Words) -> bool:
     first, second = first.group().casefold(), second.group().casefold()
     if first + second in words.words:
         return True
-    return len(second) <= BROKEN_END and first not in words.words and second not in words.words
+    if len(second) > BROKEN_END or first in words.words:
+        return False
+    return second not in words.words or first + second in words
 
 
 def join_with_breaks(texts: list[str], words: Words, cut: Sequence[bool] = ()) -> tuple[str, tuple[int, ...]]:

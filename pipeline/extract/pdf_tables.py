@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
+from typing import Sequence
 
 RULE = 2.0  # a filled rectangle thinner than this (pt) is a rule, not a cell
 MAX_GAP = 6.0  # the widest white gap between filled cells read as one border (pt)
@@ -65,7 +66,7 @@ class PdfLine:
     cell (0 until :func:`pipeline.extract.pdf._numbered` gives it); its words where a table
     aligned by whitespace may be (None elsewhere); whether it is a cell line of one word
     that reaches its column's right edge, so that the word may go on without a space in the
-    next line (:func:`_cut`; whether it does, the document's words decide,
+    next line (:func:`_cut`, :func:`ruled_cuts`; whether it does, the document's words decide,
     :func:`pipeline.extract.pdf.join_with_breaks`)."""
 
     text: str
@@ -335,13 +336,38 @@ def _cut(words: list[PdfWord], after: list[PdfWord], edge: float) -> bool:
     edge, going on without a hyphen in the next line (``after``)?  Only a line of one word
     (a word is broken only when it fills a line alone), ending in a letter, whose next line
     begins with a small letter that would not have fitted after it before ``edge`` (the
-    right end of the column's widest line in the table)."""
+    right end of the column's widest line in the table, :func:`_broken_off`)."""
     if len(words) != 1 or not after:
         return False
     word, going_on = words[0], after[0]
-    if not word.text[-1].isalpha() or not going_on.text[0].islower():
-        return False
-    return word.x1 + (going_on.x1 - going_on.x0) / len(going_on.text) > edge
+    return _broken_off(word.text, word.x1, going_on.text, (going_on.x1 - going_on.x0) / len(going_on.text), edge)
+
+
+def _broken_off(word: str, end: float, going_on: str, letter: float, edge: float) -> bool:
+    """Does the word of a line (``word``, its right end at ``end``) end in a letter, the next
+    line begin with a small letter (``going_on``) and that letter, ``letter`` wide, not fit
+    after it before ``edge``?"""
+    return word[-1:].isalpha() and going_on[:1].islower() and end + letter > edge
+
+
+def ruled_cuts(lines: Sequence[PdfLine], bbox: tuple) -> tuple[PdfLine, ...]:
+    """A ruled cell's lines (``bbox`` its rectangle), each of one word that may end in a word
+    broken at the cell's right edge marked ``cut`` (:func:`_broken_off`, as :func:`_cut` in
+    a table aligned by whitespace; whether it is, the document's words decide,
+    :func:`pipeline.extract.pdf.broken_at_edge`).  The cell's text ends at its rectangle's
+    right edge less the inset its lines keep from the left one (the cell's padding); a
+    letter of the next line is taken as wide as that line over its letters (its spaces
+    counted in: rather wider)."""
+    lines = tuple(lines)
+    if len(lines) < 2:
+        return lines
+    edge = bbox[2] - max(min(line.x0 for line in lines) - bbox[0], 0.0)
+
+    def cut(line: PdfLine, after: PdfLine) -> bool:
+        letter = (after.x1 - after.x0) / max(len(after.text.replace(" ", "")), 1)
+        return " " not in line.text and _broken_off(line.text, line.x1, after.text, letter, edge)
+    return tuple(replace(line, cut=True) if cut(line, after) else line
+                 for line, after in zip(lines, lines[1:])) + lines[-1:]
 
 
 def _starts_row(columns: list[list[PdfWord]], gap: float, height: float) -> bool:

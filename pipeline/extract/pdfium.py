@@ -469,7 +469,9 @@ def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[Pdf
 
 def table_record(table, lines_of: Callable[[int, int, tuple], tuple[PdfLine, ...]]) -> PdfTable:
     """A pdfplumber table as :mod:`pipeline.extract` reads it (on either engine's path): its
-    box and each cell's row, column, column span (the empty slots after it), box and lines."""
+    box and each cell's row, column, column span (the empty slots after it), box and lines,
+    a line that may end in a word broken at the cell's right rule marked
+    (:func:`pipeline.extract.pdf_tables.ruled_cuts`)."""
     cells = []
     for r, row in enumerate(table.rows, start=1):
         for c, bbox in enumerate(row.cells, start=1):
@@ -478,5 +480,6 @@ def table_record(table, lines_of: Callable[[int, int, tuple], tuple[PdfLine, ...
             span = 1
             while c - 1 + span < len(row.cells) and row.cells[c - 1 + span] is None:
                 span += 1
-            cells.append(PdfCell(row=r, cell=c, span=span, bbox=bbox, lines=tuple(lines_of(r, c, bbox))))
+            cells.append(PdfCell(row=r, cell=c, span=span, bbox=bbox,
+                                 lines=pdf_tables.ruled_cuts(lines_of(r, c, bbox), bbox)))
     return PdfTable(top=table.bbox[1], bbox=table.bbox, cells=tuple(cells))

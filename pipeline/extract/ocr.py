@@ -343,19 +343,69 @@ def empty_cells(runner: _Runner, image, lines: list[PdfLine], rules: list[dict],
         for bbox in (b for row in table.rows for b in row.cells if b):
             if any(bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3] for x, y in centres):
                 continue
-            x0, top, x1, bottom = (round(v / scale) for v in bbox)
-            box = (x0 + CELL_MARGIN, top + CELL_MARGIN, x1 - CELL_MARGIN, bottom - CELL_MARGIN)
-            if box[2] - box[0] < 2 * CELL_MARGIN or box[3] - box[1] < 2 * CELL_MARGIN:
-                continue
-            crop = image.crop(box)
-            if crop.tobytes().translate(_INK).count(b"1") < CELL_INK:
-                continue
             if reads == MAX_CELL_READS:
                 return out
-            reads += 1
-            hocr = runner.run(["--psm", "6", "-l", models, "--dpi", str(DPI), "hocr"], crop)
-            out.extend(_moved(line, box[0] * scale, box[1] * scale) for line in hocr_lines(hocr, index + 1, scale))
+            found = _cell_lines(runner, image, bbox, models, index, keep_words=True)
+            reads += bool(found)
+            out.extend(found)
     return out
+
+
+def fill_sheet_cells(path: str, pages: list[dict], password: str | None = None,
+                     languages: str | None = None) -> int:
+    """Put in ``pages`` (as :func:`pipeline.extract.pdf.read_pages` gives them) the text of the
+    ruled cells that a scanned sheet's own text layer leaves empty but its image inks — an
+    OCR program's searchable scan drops the lone "1.", "II." of a number column as a whole
+    page's OCR does (:func:`empty_cells`) — each read on its own.  How many cells were read."""
+    import pypdfium2 as pdfium
+
+    from . import pdfium as pdfium_text
+    wanting = [k for k, page in enumerate(pages) if "ocr" not in page
+               and any(not cell.lines for table in page["tables"] for cell in table.cells)]
+    if not wanting:
+        return 0
+    runner, read = _Runner(), 0
+    models = languages or _fallback_models()
+    document = pdfium.PdfDocument(path, password=password)
+    try:
+        for index in wanting:
+            page = document[index]
+            try:
+                if not pdfium_text.scan_rules(page, rules=False):
+                    continue
+                image = ink(page.render(scale=DPI / 72).to_pil())
+            finally:
+                page.close()
+            tables = []
+            for table in pages[index]["tables"]:
+                cells = []
+                for cell in table.cells:
+                    lines = () if cell.lines else _cell_lines(runner, image, cell.bbox, models, index)
+                    read += bool(lines)
+                    cells.append(replace(cell, lines=lines) if lines else cell)
+                tables.append(replace(table, cells=tuple(cells)))
+            pages[index] = {**pages[index], "tables": tables}
+    finally:
+        document.close()
+    return read
+
+
+def _cell_lines(runner: _Runner, image, bbox: tuple, models: str, index: int,
+                keep_words: bool = False) -> tuple[PdfLine, ...]:
+    """The lines Tesseract reads in the cell ``bbox`` (points) of a page image at ``DPI``
+    (nothing where the cell holds less than ``CELL_INK`` of ink); with their words where
+    ``keep_words`` (lines of a page still to be cut into cells)."""
+    scale = 72 / DPI
+    x0, top, x1, bottom = (round(v / scale) for v in bbox)
+    box = (x0 + CELL_MARGIN, top + CELL_MARGIN, x1 - CELL_MARGIN, bottom - CELL_MARGIN)
+    if box[2] - box[0] < 2 * CELL_MARGIN or box[3] - box[1] < 2 * CELL_MARGIN:
+        return ()
+    crop = image.crop(box)
+    if crop.tobytes().translate(_INK).count(b"1") < CELL_INK:
+        return ()
+    hocr = runner.run(["--psm", "6", "-l", models, "--dpi", str(DPI), "hocr"], crop)
+    moved = (_moved(line, box[0] * scale, box[1] * scale) for line in hocr_lines(hocr, index + 1, scale))
+    return tuple(moved if keep_words else (replace(line, words=None) for line in moved))
 
 
 def _moved(line: PdfLine, dx: float, dy: float) -> PdfLine:

@@ -107,15 +107,27 @@ def _page_paths(page) -> list[dict]:
 
 
 def _page_tables(page, page_no: int) -> list[PdfTable]:
-    """Drawn tables of a page: each cell's lines with its row, column and column span."""
-    if not page.edges:
+    """Drawn tables of a page: each cell's lines with its row, column and column span — the
+    lines drawn in the PDF, or those of a scanned sheet under its text layer (:func:`_scan_rules`)."""
+    paths = _page_paths(page) if page.edges else _scan_rules(page)
+    if not paths:
         return []
 
     def lines_of(_row: int, _cell: int, bbox) -> list[PdfLine]:
         inner = page.filter(lambda o: o.get("object_type") != "char" or _inside(o, (bbox,)))
         return _page_lines(inner.crop(bbox, strict=False), page_no, page.height, False)  # a cell may overhang the page
-    tables = pdf_tables.find_tables(_page_paths(page), page.width, page.height)
+    tables = pdf_tables.find_tables(paths, page.width, page.height)
     return [pdfium.table_record(table, lines_of) for table in tables]
+
+
+def _scan_rules(page) -> list[dict]:
+    """The rules of a scanned sheet under a text layer (an OCR program's invisible text over
+    the page image), as :func:`pipeline.extract.pdfium.scan_rules` finds them with PDFium."""
+    if not page.chars or not any((image["x1"] - image["x0"]) * (image["bottom"] - image["top"])
+                                 >= pdfium.SCAN_COVER * page.width * page.height for image in page.images):
+        return []
+    from .ocr import DPI, image_rules, ink
+    return image_rules(ink(page.to_image(resolution=DPI).original), 72 / DPI)
 
 
 def _fast_content(page, page_no: int, mapped_only: bool = True) -> dict | None:
@@ -251,6 +263,7 @@ def _pdf_pages(path: Path, limits: Limits = Limits()) -> tuple[list[dict], int]:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     recognised = _recognised(path, pages, limits)
+    _sheet_cells(path, pages, limits)
     if count and not any(p["lines"] or p["tables"] for p in pages):
         raise ExtractError(pdf_open.textless_verdict(path, limits.password, recognised))
     return pages, count
@@ -282,6 +295,24 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
             pages[page.index] = {**content, "ocr": OcrPage(page=page.index + 1, languages=page.models,
                                                            confidence=page.confidence, rotated=page.rotation)}
     return len(found)
+
+
+def _sheet_cells(path: Path, pages: list[dict], limits: Limits) -> None:
+    """The empty inked cells of scanned sheets under a text layer read by OCR
+    (:func:`pipeline.extract.ocr.fill_sheet_cells`), unless ``--ocr never`` or without Tesseract."""
+    from . import ocr
+    if limits.ocr == "never" or not ocr.available():
+        return
+    fast, _kind, password = pdf_open.open_pdfium(path, limits.password)
+    if fast is None:
+        return
+    fast.close()
+    try:
+        read = ocr.fill_sheet_cells(str(path), pages, password, limits.ocr_lang)
+    except ocr.OcrError as exc:
+        raise ExtractError(str(exc)) from None
+    if read:
+        log.info("%s: %d empty cells of scanned sheets read by OCR", path, read)
 
 
 def _furniture_keys(pages: list[list[PdfLine]]) -> set[str]:

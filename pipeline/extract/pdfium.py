@@ -443,6 +443,8 @@ def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[Pdf
     textpage = page.get_textpage()
     try:
         raw_text = textpage.get_text_range()
+        if not tables and raw_text.strip():
+            tables = pdf_tables.find_tables(scan_rules(page), page.get_width(), view.height)
         text = raw_text.replace("\ufffe", "-")
         buffer = ctypes.create_string_buffer(256)
         region = _region_finder(tables, textpage, view) if tables else None
@@ -465,6 +467,29 @@ def page_content(page, page_no: int, mapped_only: bool = True) -> tuple[list[Pdf
     return lines, [
         table_record(table, lambda r, c, _bbox, t=t: _same_line(cells.get((t, r, c), [])))
         for t, table in enumerate(tables)], view.height
+
+
+SCAN_COVER = 0.6  # the share of a page an image must cover for the page to be a scanned sheet
+
+
+def scan_rules(page, rules: bool = True) -> list[dict] | bool:
+    """The rules of a scanned sheet under a text layer (a searchable scan: an OCR program
+    laid invisible text over the page image, and the table's lines exist only in the image),
+    as the OCR reader finds them (:func:`pipeline.extract.ocr.image_rules`); none for a page
+    without an image covering ``SCAN_COVER`` of it.  With ``rules`` False, only whether the
+    page is such a sheet."""
+    import pypdfium2.raw as raw
+
+    from .ocr import DPI, image_rules, ink
+    largest = 0.0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,)):
+        left, bottom, right, top = obj.get_bounds()
+        largest = max(largest, (right - left) * (top - bottom))
+    if largest < SCAN_COVER * page.get_width() * page.get_height():
+        return [] if rules else False
+    if not rules:  # asked whether the page is a scanned sheet only
+        return True
+    return image_rules(ink(page.render(scale=DPI / 72).to_pil()), 72 / DPI)
 
 
 def table_record(table, lines_of: Callable[[int, int, tuple], tuple[PdfLine, ...]]) -> PdfTable:

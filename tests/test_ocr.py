@@ -162,16 +162,21 @@ def test_lone_numbers_in_small_ruled_cells_are_read():
         ("NUM_DUPLICATE", ("ru-part-nn-sec-nn-act-1", "ru-part-nn-sec-nn-act-1-2"))]
 
 
-def test_searchable_scan_tables_come_from_the_image_and_empty_cells_are_read():
+def test_searchable_scans_read_as_the_bare_scans():
     """A scan made searchable by an OCR program (Tesseract's own PDF: the page image under an
-    invisible text layer) has its table's rules only in the image: they are found there
-    (``pdfium.scan_rules``), and the cells its text layer left empty but the image inks are
-    read again (``ocr.fill_sheet_cells``) — the plan comes out as from the bare scan."""
-    for lang, part_ii in (("ru", "Защита"), ("kk", "Қорғау")):
+    invisible text layer) is read again by polyplan's OCR, which turns pages upright, reads
+    Roman numerals and lone numbers: the plan comes out as from the bare scan.  Without OCR,
+    the layer is read with its tables found from the rules of the image."""
+    bare = {lang: paths_to_plan([FILES / f"scan-part-rows-{lang}.pdf"], lang) for lang in ("ru", "kk")}
+    for lang in ("ru", "kk"):
         layer = paths_to_plan([FILES / f"scan-layer-part-rows-{lang}.pdf"], lang)
-        (version,) = layer.versions
-        assert [(p.number, p.title if p.number else None, [a.number for s in p.sections for a in s.activities])
-                for p in version.parts] == [(None, None, ["1", "1", "2"]), ("II", part_ii, ["3"])]
-        assert all(a.source.table == 1 for a in version.activities())
+        assert [s.ocr[0].page for s in layer.sources] == [1]
+        assert [(p.number, p.title, [(a.number, a.text) for s in p.sections for a in s.activities])
+                for p in layer.versions[0].parts] == [
+            (p.number, p.title, [(a.number, a.text) for s in p.sections for a in s.activities])
+            for p in bare[lang].versions[0].parts]
+    assert [(p.number, [a.number for s in p.sections for a in s.activities]) for p in layer.versions[0].parts] == [
+        ("I", ["1", "2"]), ("II", ["3"])]
     without = paths_to_plan([FILES / "scan-layer-part-rows-kk.pdf"], "kk", limits=Limits(ocr="never"))
-    assert [a.number for a in without.versions[0].activities()] == ["1", "1", "2"]  # the layer's own numbers only
+    assert [a.number for a in without.versions[0].activities()] == ["1", "1", "2"]  # the layer's own numbers
+    assert all(a.source.table == 1 for a in without.versions[0].activities())  # its table, from the image's rules

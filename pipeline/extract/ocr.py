@@ -49,6 +49,10 @@ GARBLED_PAGE = 0.05  # share of garbled glyphs that sends a text-layer page to O
 # Mean word confidence under which a page's OCR is doubtful: the scans of the reference read 90-95
 # (91-99% of words right); the same page degraded (60 dpi, blur) reads 68 and less (54% and fewer).
 MIN_CONFIDENCE = 80.0
+# A scanned sheet under another program's OCR layer (a searchable scan) is read again, and
+# polyplan's reading — pages turned upright, Roman numerals and lone numbers read, sizes
+# settled — replaces the layer where Tesseract trusts its words this much on average.
+SHEET_CONFIDENCE = 80.0
 ORIENTATION_CONFIDENCE = 2.0  # OSD's confidence needed to turn a page (the turned fixture page: 28)
 # Tesseract's models of the languages polyplan has lexicons for (Debian: tesseract-ocr-<model>).
 # Turkmen has none: its pages are read with the Latin-script model (tesseract-ocr-script-latn).

@@ -276,14 +276,21 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     without Tesseract)."""
     from . import ocr
     indexes = [k for k, page in enumerate(pages) if ocr.wanted([line.text for line in _all_lines(page)], limits.ocr)]
-    if not indexes or not ocr.available():
-        if indexes and limits.ocr == "always":
-            raise ExtractError(f"--ocr always: Tesseract is not installed (apt-get install {' '.join(ocr.PACKAGES)})")
+    available = ocr.available()
+    if indexes and not available and limits.ocr == "always":
+        raise ExtractError(f"--ocr always: Tesseract is not installed (apt-get install {' '.join(ocr.PACKAGES)})")
+    if not available or limits.ocr == "never":
         return 0
     fast, _kind, password = pdf_open.open_pdfium(path, limits.password)
     if fast is None:  # OCR renders pages with PDFium: a file only pdfplumber opens keeps its text layer
         return 0
-    fast.close()
+    try:  # scanned sheets under another program's OCR layer are read again: see ocr.SHEET_CONFIDENCE
+        sheets = {k for k, page in enumerate(pages) if k not in indexes and _all_lines(page) and _is_sheet(fast, k)}
+    finally:
+        fast.close()
+    indexes = sorted({*indexes, *sheets})
+    if not indexes:
+        return 0
     try:
         found = ocr.recognise(str(path), indexes, password, limits.ocr_lang, limits.page_workers)
     except ocr.OcrError as exc:
@@ -291,10 +298,23 @@ def _recognised(path: Path, pages: list[dict], limits: Limits) -> int:
     for page in found:
         lines = [replace(line, margin=in_margin(line.top, line.bottom, page.height)) for line in page.lines]
         content = _whitespace_tables({"lines": lines, "tables": page.tables}, page.index + 1)
-        if limits.ocr == "always" or ocr.better(page, [line.text for line in _all_lines(pages[page.index])]):
+        if (limits.ocr == "always" or ocr.better(page, [line.text for line in _all_lines(pages[page.index])])
+                or (page.index in sheets and page.confidence >= ocr.SHEET_CONFIDENCE)):
             pages[page.index] = {**content, "ocr": OcrPage(page=page.index + 1, languages=page.models,
                                                            confidence=page.confidence, rotated=page.rotation)}
     return len(found)
+
+
+def _is_sheet(fast, index: int) -> bool:
+    """Is page ``index`` a scanned sheet (:func:`pipeline.extract.pdfium.scan_rules`)?"""
+    try:
+        page = fast[index]
+    except Exception:  # PdfiumError: a page PDFium cannot load is no sheet of its
+        return False
+    try:
+        return bool(pdfium.scan_rules(page, rules=False))
+    finally:
+        page.close()
 
 
 def _sheet_cells(path: Path, pages: list[dict], limits: Limits) -> None:

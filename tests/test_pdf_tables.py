@@ -400,3 +400,31 @@ def test_two_names_on_two_lines_of_a_cell(engine):
     """Measure 2's responsible cell prints one name a line: one block, broken at 16."""
     (block,) = [b for b in _blocks(ONIR, engine) if b.text.startswith("Бектұрғанов")]
     assert (block.text, block.breaks, block.loc.cell) == ("Бектұрғанов С.Ш. Бортник М.М.", (16,), 3)
+
+
+def test_a_page_image_under_printed_text_is_no_scanned_sheet(tmp_path):
+    """A searchable scan hides its OCR text under the page image: read again by OCR. A
+    letterhead or watermark image under printed (visible) text is no scan: its text stays."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from pipeline.extract.pdfium import scan_rules
+
+    document = pdfium.PdfDocument(str(FILES / "ruled-cut-ru.pdf"))
+    page = document[0]
+    width, height = page.get_width(), page.get_height()
+    image = pdfium.PdfImage.new(document)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (60, 80), (235, 235, 235))))
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    path = tmp_path / "letterhead.pdf"
+    document.save(str(path))
+    document.close()
+    printed = pdfium.PdfDocument(str(path))
+    scanned = pdfium.PdfDocument(str(FILES / "scan-layer-part-rows-kk.pdf"))
+    try:
+        assert (scan_rules(printed[0], rules=False), scan_rules(scanned[0], rules=False)) == (False, True)
+    finally:
+        printed.close()
+        scanned.close()

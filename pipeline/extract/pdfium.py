@@ -477,7 +477,8 @@ def scan_rules(page, rules: bool = True) -> list[dict] | bool:
     laid invisible text over the page image, and the table's lines exist only in the image),
     as the OCR reader finds them (:func:`pipeline.extract.ocr.image_rules`); none for a page
     without an image covering ``SCAN_COVER`` of it.  With ``rules`` False, only whether the
-    page is such a sheet."""
+    page is such a sheet with an OCR layer: most of its text objects invisible (a letterhead
+    or watermark image under printed text is no scan)."""
     import pypdfium2.raw as raw
 
     from .ocr import DPI, image_rules, ink
@@ -487,8 +488,10 @@ def scan_rules(page, rules: bool = True) -> list[dict] | bool:
         largest = max(largest, (right - left) * (top - bottom))
     if largest < SCAN_COVER * page.get_width() * page.get_height():
         return [] if rules else False
-    if not rules:  # asked whether the page is a scanned sheet only
-        return True
+    if not rules:  # asked whether the page is a scanned sheet under an OCR layer: its text hidden
+        texts = list(page.get_objects(filter=(raw.FPDF_PAGEOBJ_TEXT,)))
+        hidden = sum(raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_INVISIBLE for obj in texts)
+        return 2 * hidden > len(texts) > 0
     return image_rules(ink(page.render(scale=DPI / 72).to_pil()), 72 / DPI)
 
 

@@ -134,9 +134,11 @@ def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
     cells = _cells(state, row)
     number_cell = next((cell for column, cell in cells if column.field == "number"), None)
     text_cell = next((cell for column, cell in cells if column.field == "activity"), None)
-    if (number_cell is None or text_cell is None
-            or any(cell_text(cell).strip() for _, cell in cells if cell is not number_cell and cell is not text_cell)):
+    if text_cell is None or any(cell_text(cell).strip() for _, cell in cells
+                                if cell is not number_cell and cell is not text_cell):
         return False
+    if number_cell is None:
+        return _unnumbered_group(state, text_cell, following)
     marker, title = cell_text(number_cell).strip(), cell_text(text_cell)
     roman = _ROMAN_CELL.fullmatch(marker)
     if roman:  # "II." "Защита": a part
@@ -151,6 +153,28 @@ def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
     open_section(state, NodeBuilder(number, f"{marker} {title}", title, number_cell[0].loc))
     state.context, state.target = "activities", None
     return True
+
+
+def _unnumbered_group(state: ParseState, text_cell: list[Block], following: Row | None) -> bool:
+    """In a table without numbers, a short title alone in its row ("Water sector", every other
+    cell empty, no final stop) over a row with fields of its own heads the rows under it: a
+    section — not an activity without fields."""
+    if any(c.field == "number" for c in state.columns.values()) or following is None \
+            or not set(following) <= set(state.columns):
+        return False
+    title = cell_text(text_cell).strip()
+    if not title or len(title.split()) > MAX_GROUP_WORDS or title.endswith(TERMINAL) or "\n" in title:
+        return False
+    if not any(cell_text(cell).strip() for column, cell in _cells(state, following)
+               if column.field not in (None, "number", "activity")):
+        return False
+    flush_pending(state)
+    open_section(state, NodeBuilder(None, title, title, text_cell[0].loc))
+    state.context, state.target = "activities", None
+    return True
+
+
+MAX_GROUP_WORDS = 8  # a longer title alone in its row is an activity whose fields the table leaves empty
 
 
 _ROMAN_CELL = regex.compile(r"([IVXLCІХ]{1,7})\.?")  # a number cell holding a Roman numeral (Latin or Cyrillic letters)

@@ -353,3 +353,14 @@ def test_numbered_objectives_group_the_activities_after_them(tmp_path, lang):
         ([("1", lines[3].split(": ", 1)[1])], ["1.1", "1.2"]), ([("2", lines[10].split(": ", 1)[1])], ["2.1"])]
     assert [p.objectives for p in version.parts] == [()] and plan.unparsed == ()
     assert [i.text for i in version.preamble] == lines[1:3]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_sector_title_alone_in_its_row_heads_the_actions_under_it(tmp_path, lang):
+    plan = _plan(patterns.write_sector_rows(tmp_path, lang))
+    (version,) = plan.versions
+    groups = patterns.SECTOR_ROWS[lang]["groups"]
+    assert [(s.title, [(a.number, a.text, [g.name for g in a.agencies], a.period.raw, a.indicators) for a in s.activities])
+            for s in version.parts[0].sections] == [
+        (sector, [(None, item[0], [item[1]], item[2], (item[3],)) for item in items]) for sector, items in groups]
+    assert plan.unparsed == ()

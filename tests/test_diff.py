@@ -191,6 +191,7 @@ def test_a_plan_moved_within_a_section_by_swap_reports_one_row(nap_plans):
 REAL = sorted(p.name for p in REALPLANS.glob("*.*") if p.suffix in (".pdf", ".docx")) if REALPLANS.is_dir() else []
 
 
+@pytest.mark.slow  # every real plan read twice
 @pytest.mark.skipif(not REALPLANS.is_dir(), reason=f"{REALPLANS} is absent (it is not part of the repository)")
 @pytest.mark.parametrize("name", REAL)
 def test_real_plans_edited_in_every_version(name):
@@ -270,6 +271,7 @@ def test_plan_json_and_extract_folders_are_editions_too(next_txt, tmp_path):
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["diff.json"]
 
 
+@pytest.mark.slow  # a polyplan process per status
 @pytest.mark.parametrize("fail_on, code", [("removed", 1), ("added,changed", 1), ("changed", 1)])
 def test_fail_on_statuses(next_txt, tmp_path, fail_on, code):
     result = polyplan("diff", NAP["txt"], next_txt, "--out", tmp_path, "--fail-on", fail_on, "--format", "csv")

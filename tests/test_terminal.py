@@ -11,7 +11,11 @@ import subprocess
 import sys
 import termios
 
+import pytest
+
 from .conftest import KYRGYZ, NAP, ROOT
+
+pytestmark = pytest.mark.slow  # polyplan processes on a pseudo-terminal: `make test` runs them, `make test-fast` not
 
 
 

@@ -163,6 +163,19 @@ def open_part(state: ParseState, node: NodeBuilder) -> None:
     state.parts.append(node)
 
 
+def open_heading(state: ParseState, node: NodeBuilder, kind: str) -> None:
+    """``node`` (a printed heading or group title) as the next part or section, the parser
+    right under it."""
+    flush_pending(state)
+    if kind == "part":
+        open_part(state, node)
+        state.context = "part"
+    else:
+        open_section(state, node)
+        state.context = "section"
+    state.target = None
+
+
 def flush_pending(state: ParseState) -> None:
     """A numbered label (``Задача 2:``) that no text followed stays a label."""
     if state.pending_label:

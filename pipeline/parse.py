@@ -19,7 +19,7 @@ from .bodies import legend_of
 from .chars import BULLETS, SENTENCE_END, char_class
 from .builders import (ACT_ANY, ACT_DEEP, ACT_FIELDS, ASIDE_PARTS, MAX_HEADING, TERMINAL, Freeze, Ids, ItemBuilder,
                        ActivityBuilder, FieldBuilder, NodeBuilder, ParseState, PendingLabel, TextBuilder, current_activity,
-                       flush_pending, freeze_items, freeze_part, open_part, open_section)
+                       flush_pending, freeze_items, freeze_part, open_heading, open_section)
 from .lexicon import HeadingMatch, Lexicon
 from .model import LISTS, Block, Context, Label, Loose, Split, Version, VersionBlocks
 from .parse_tables import feed_table
@@ -53,15 +53,7 @@ def _on_heading(state: ParseState, block: Block) -> bool:
     m = state.lex.match_heading(block.text) or _styled_heading(block)
     if not m:
         return False
-    flush_pending(state)
-    node = NodeBuilder(m.number, block.text, m.title or None, block.loc)
-    if m.kind == "part":
-        open_part(state, node)
-        state.context = "part"
-    else:
-        open_section(state, node)
-        state.context = "section"
-    state.target = None
+    open_heading(state, NodeBuilder(m.number, block.text, m.title or None, block.loc), m.kind)
     return True
 
 
@@ -309,15 +301,8 @@ def _on_group(state: ParseState, block: Block) -> bool:
     if kind is None:
         return False
     m = ACT_ANY.fullmatch(block.text)
-    flush_pending(state)
-    node = NodeBuilder(m.group("num") or m.group("num2"), block.text, m.group("text") or m.group("text2"), block.loc)
-    if kind == "part":
-        state.parts.append(node)
-        state.context = "part"
-    else:
-        open_section(state, node)
-        state.context = "section"
-    state.target = None
+    open_heading(state, NodeBuilder(m.group("num") or m.group("num2"), block.text, m.group("text") or m.group("text2"),
+                                    block.loc), kind)
     return True
 
 

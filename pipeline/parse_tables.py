@@ -11,7 +11,7 @@ from typing import Callable
 import regex
 
 from .builders import (ACT_ANY, ASIDE_PARTS, TERMINAL, ActivityBuilder, FieldBuilder, ItemBuilder, NodeBuilder,
-                       ParseState, current_activity, flush_pending, open_part, open_section)
+                       ParseState, current_activity, flush_pending, open_heading, open_section)
 from .bodies import lines_as_bodies
 from .model import LISTS, Block, Label, Location, Loose
 from .tables import Column, Row, cell_text, columns_by_content, header_fields, is_column_numbers, is_subheader, layout, rows_of
@@ -142,9 +142,7 @@ def _numbered_group(state: ParseState, row: Row, following: Row | None) -> bool:
     marker, title = cell_text(number_cell).strip(), cell_text(text_cell)
     roman = _ROMAN_CELL.fullmatch(marker)
     if roman:  # "II." "Защита": a part
-        flush_pending(state)
-        open_part(state, NodeBuilder(roman.group(1), f"{marker} {title}", title, number_cell[0].loc))
-        state.context, state.target = "part", None
+        open_heading(state, NodeBuilder(roman.group(1), f"{marker} {title}", title, number_cell[0].loc), "part")
         return True
     number, below = _row_number(state, row), _row_number(state, following)
     if number is None or below is None or not below.startswith(number + "."):
